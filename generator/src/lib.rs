@@ -1,0 +1,54 @@
+//! The engine of kontrat: OpenAPI spec → located diagnostics → contract model → Rust crate.
+//!
+//! Data flows one way, in three stages with clear seams:
+//!
+//! 1. [`spec`] loads YAML or JSON (OpenAPI 3.0, and 3.1 normalised to it), resolves every
+//!    `$ref` and collects *all* problems as [`Diagnostics`] with file, line:column and JSON
+//!    pointer.
+//! 2. [`model`] turns the document into a [`model::Contract`]: operations, parameters,
+//!    bodies, responses, security, servers, examples, the shared response envelope. It says
+//!    nothing about Rust, so the mock server and the verifier reuse it as is.
+//! 3. [`rust`] maps the contract to Rust names and types, renders askama templates and
+//!    formats the result, byte-for-byte deterministic.
+//!
+//! [`generate`] runs the whole pipeline; the CLI is a thin shell around it.
+
+pub mod diagnostics;
+pub mod model;
+pub mod output;
+pub mod rust;
+pub mod spec;
+
+pub use diagnostics::{Diagnostic, Diagnostics, Location, Severity};
+
+use std::path::Path;
+
+/// Loads a spec file and builds its contract model.
+///
+/// `Ok` carries the model and the warnings/notes; `Err` carries every diagnostic when
+/// at least one is an error. Locations (line:column) are filled in either way.
+pub fn load_contract(path: &Path) -> Result<(model::Contract, Diagnostics), Diagnostics> {
+    finish(spec::load_file(path)?)
+}
+
+/// Like [`load_contract`], for text already in memory (`file` names it in diagnostics).
+pub fn load_contract_str(
+    file: &str,
+    text: &str,
+) -> Result<(model::Contract, Diagnostics), Diagnostics> {
+    finish(spec::load_str(file, text)?)
+}
+
+fn finish(loaded: spec::Loaded) -> Result<(model::Contract, Diagnostics), Diagnostics> {
+    let spec::Loaded {
+        spec,
+        mut diagnostics,
+    } = loaded;
+    let contract = model::build(&spec, &mut diagnostics);
+    spec.locate(&mut diagnostics);
+    if diagnostics.has_errors() {
+        Err(diagnostics)
+    } else {
+        Ok((contract, diagnostics))
+    }
+}

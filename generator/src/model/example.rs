@@ -1,0 +1,216 @@
+//! Example values synthesised from schemas, for responses the spec gives no example for.
+//!
+//! Deterministic (the same schema always gives the same value) and valid against the
+//! schema for the constructs it understands: enums, bounds, lengths, formats, required
+//! properties, `allOf` merges, the first `oneOf`/`anyOf` variant (with its discriminator).
+
+use serde_json::{Map, Value, json};
+
+use super::json_schema::Direction;
+use super::{AdditionalProperties, Contract, Schema, SchemaKind};
+
+/// How deep synthesis follows nested schemas before it stops at the smallest valid value.
+const MAX_DEPTH: usize = 12;
+
+/// A value for `schema` as `direction`'s sender would send it.
+pub fn synthesize(contract: &Contract, schema: &Schema, direction: Direction) -> Value {
+    Synth {
+        contract,
+        direction,
+        stack: Vec::new(),
+    }
+    .value(schema, 0)
+}
+
+/// A body for a response of `status` whose schema is `schema`: synthesised, with the shared
+/// envelope's success flag and status code made to agree with `status`.
+pub fn response_body(contract: &Contract, schema: &Schema, status: u16) -> Value {
+    let mut value = synthesize(contract, schema, Direction::Response);
+    if contract.envelope_data(schema).is_some() {
+        patch_envelope(contract, &mut value, status);
+    }
+    value
+}
+
+/// Makes an envelope value's success flag and status code agree with `status`.
+pub fn patch_envelope(contract: &Contract, value: &mut Value, status: u16) {
+    let (Some(env), Value::Object(map)) = (&contract.envelope, value) else {
+        return;
+    };
+    if let Some(k) = &env.roles.success {
+        map.insert(k.clone(), json!((200..300).contains(&status)));
+    }
+    if let Some(k) = &env.roles.status {
+        map.insert(k.clone(), json!(status));
+    }
+}
+
+struct Synth<'a> {
+    contract: &'a Contract,
+    direction: Direction,
+    stack: Vec<&'a str>,
+}
+
+impl<'a> Synth<'a> {
+    fn value(&mut self, schema: &'a Schema, depth: usize) -> Value {
+        if let Some(v) = schema.example.as_ref().or(schema.default.as_ref()) {
+            return v.clone();
+        }
+        if depth > MAX_DEPTH {
+            return self.smallest(schema);
+        }
+        match &schema.kind {
+            SchemaKind::Ref(name) => {
+                if self.stack.contains(&name.as_str()) {
+                    return self.smallest(schema);
+                }
+                let Some(target) = self.contract.schemas.get(name) else {
+                    return Value::Null;
+                };
+                self.stack.push(name);
+                let v = self.value(target, depth + 1);
+                self.stack.pop();
+                v
+            }
+            SchemaKind::Any | SchemaKind::Null | SchemaKind::Not(_) => Value::Null,
+            SchemaKind::Boolean => json!(true),
+            SchemaKind::Integer(i) => {
+                if let Some(v) = i.enumeration.first() {
+                    return json!(v);
+                }
+                let mut v = match (i.minimum, i.maximum) {
+                    (Some(min), _) => min + i64::from(i.exclusive_minimum),
+                    (None, Some(max)) => (max - i64::from(i.exclusive_maximum)).min(1),
+                    (None, None) => 1,
+                };
+                if let Some(m) = i.multiple_of.filter(|m| *m > 0) {
+                    v = ((v + m - 1).div_euclid(m)) * m;
+                }
+                json!(v)
+            }
+            SchemaKind::Number(n) => {
+                if let Some(v) = n.enumeration.first() {
+                    return json!(v);
+                }
+                let v = match (n.minimum, n.maximum) {
+                    (Some(min), Some(max)) => (min + max) / 2.0,
+                    (Some(min), None) => min + 1.0,
+                    (None, Some(max)) => max - 1.0,
+                    (None, None) => 1.5,
+                };
+                json!(v)
+            }
+            SchemaKind::String(s) => {
+                if let Some(v) = s.enumeration.first() {
+                    return json!(v);
+                }
+                let base = match s.format.as_deref() {
+                    Some("date-time") => "2026-01-15T10:30:00.000Z",
+                    Some("date") => "2026-01-15",
+                    Some("time") => "10:30:00Z",
+                    Some("uuid") => "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                    Some("email") => "user@example.com",
+                    Some("uri") | Some("url") => "https://example.com/",
+                    Some("hostname") => "example.com",
+                    Some("ipv4") => "192.0.2.1",
+                    Some("ipv6") => "2001:db8::1",
+                    Some("byte") => "ZXhhbXBsZQ==",
+                    _ => "string",
+                };
+                let mut text: String = base.to_owned();
+                let min = s.min_length.unwrap_or(0);
+                while text.chars().count() < min {
+                    text.push('x');
+                }
+                if let Some(max) = s.max_length {
+                    text = text.chars().take(max).collect();
+                }
+                json!(text)
+            }
+            SchemaKind::Array(a) => {
+                let n = a.min_items.unwrap_or(1).max(usize::from(depth < 4));
+                let n = a.max_items.map_or(n, |max| n.min(max));
+                let item = self.value(&a.items, depth + 1);
+                Value::Array(vec![item; n])
+            }
+            SchemaKind::Object(o) => {
+                let mut map = Map::new();
+                for p in &o.properties {
+                    let skip = match self.direction {
+                        Direction::Request => p.schema.read_only,
+                        Direction::Response => p.schema.write_only,
+                    };
+                    if skip || (!p.required && depth > 3) {
+                        continue;
+                    }
+                    let v = self.value(&p.schema, depth + 1);
+                    if v.is_null() && !p.required && !p.schema.nullable {
+                        continue;
+                    }
+                    map.insert(p.name.clone(), v);
+                }
+                if o.min_properties.is_some_and(|n| map.len() < n) {
+                    if let AdditionalProperties::Schema(s) = &o.additional {
+                        let v = self.value(s, depth + 1);
+                        map.insert("key".into(), v);
+                    }
+                }
+                Value::Object(map)
+            }
+            SchemaKind::AllOf(parts) => {
+                let mut merged = Map::new();
+                let mut other = None;
+                for part in parts {
+                    match self.value(part, depth + 1) {
+                        Value::Object(m) => merged.extend(m),
+                        v => other = Some(v),
+                    }
+                }
+                match other {
+                    Some(v) if merged.is_empty() => v,
+                    _ => Value::Object(merged),
+                }
+            }
+            SchemaKind::OneOf {
+                variants,
+                discriminator,
+            }
+            | SchemaKind::AnyOf {
+                variants,
+                discriminator,
+            } => {
+                let Some(first) = variants.first() else {
+                    return Value::Null;
+                };
+                let mut v = self.value(first, depth + 1);
+                if let (Some(d), Value::Object(map)) = (discriminator, &mut v) {
+                    let tag = first.ref_name().map(|name| {
+                        d.mapping
+                            .iter()
+                            .find(|(_, target)| target == name)
+                            .map_or(name.to_owned(), |(tag, _)| tag.clone())
+                    });
+                    if let Some(tag) = tag {
+                        map.insert(d.property.clone(), json!(tag));
+                    }
+                }
+                v
+            }
+        }
+    }
+
+    /// The least value that is still plausible, used to stop recursion.
+    fn smallest(&self, schema: &Schema) -> Value {
+        if schema.nullable {
+            return Value::Null;
+        }
+        match &self.contract.resolve(schema).kind {
+            SchemaKind::Array(_) => json!([]),
+            SchemaKind::Object(_) => json!({}),
+            SchemaKind::String(_) => json!(""),
+            SchemaKind::Integer(_) | SchemaKind::Number(_) => json!(0),
+            SchemaKind::Boolean => json!(false),
+            _ => Value::Null,
+        }
+    }
+}

@@ -1,0 +1,285 @@
+//! Model schemas → self-contained JSON Schema (draft 2020-12) documents for validators.
+//!
+//! OpenAPI 3.0 schemas are not JSON Schema (`nullable`, boolean `exclusiveMinimum`,
+//! `readOnly` fields that are "required" only in responses): this module is the one place
+//! that translates, so the mock server, the verifier and the tests validate the same way.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value, json};
+
+use super::{AdditionalProperties, Contract, Schema, SchemaKind};
+
+/// Who sends the value being validated; decides how `readOnly`/`writeOnly` apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Client → server: `readOnly` properties are not required.
+    Request,
+    /// Server → client: `writeOnly` properties are not required.
+    Response,
+}
+
+/// A complete JSON Schema document for `schema`, with every component it reaches under `$defs`.
+pub fn document(contract: &Contract, schema: &Schema, direction: Direction) -> Value {
+    let mut root = convert(schema, direction);
+    let mut defs = BTreeMap::new();
+    let mut pending: Vec<String> = refs_of(schema);
+    let mut seen = BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        if let Some(s) = contract.schemas.get(&name) {
+            pending.extend(refs_of(s));
+            defs.insert(name, convert(s, direction));
+        }
+    }
+    if let Value::Object(map) = &mut root {
+        map.insert(
+            "$schema".into(),
+            json!("https://json-schema.org/draft/2020-12/schema"),
+        );
+        if !defs.is_empty() {
+            map.insert("$defs".into(), Value::Object(defs.into_iter().collect()));
+        }
+    }
+    root
+}
+
+/// Names of the component schemas `schema` refers to directly or through its parts.
+pub fn refs_of(schema: &Schema) -> Vec<String> {
+    let mut out = Vec::new();
+    collect_refs(schema, &mut out);
+    out
+}
+
+fn collect_refs(schema: &Schema, out: &mut Vec<String>) {
+    match &schema.kind {
+        SchemaKind::Ref(name) => out.push(name.clone()),
+        SchemaKind::Array(a) => collect_refs(&a.items, out),
+        SchemaKind::Object(o) => {
+            for p in &o.properties {
+                collect_refs(&p.schema, out);
+            }
+            if let AdditionalProperties::Schema(s) = &o.additional {
+                collect_refs(s, out);
+            }
+        }
+        SchemaKind::AllOf(parts)
+        | SchemaKind::OneOf {
+            variants: parts, ..
+        }
+        | SchemaKind::AnyOf {
+            variants: parts, ..
+        } => {
+            for p in parts {
+                collect_refs(p, out);
+            }
+        }
+        SchemaKind::Not(s) => collect_refs(s, out),
+        _ => {}
+    }
+}
+
+/// Percent-free JSON pointer escaping for `$defs` keys.
+fn def_ref(name: &str) -> String {
+    format!("#/$defs/{}", name.replace('~', "~0").replace('/', "~1"))
+}
+
+fn convert(schema: &Schema, direction: Direction) -> Value {
+    let mut m = Map::new();
+    let typed = |m: &mut Map<String, Value>, t: &str| {
+        if schema.nullable {
+            m.insert("type".into(), json!([t, "null"]));
+        } else {
+            m.insert("type".into(), json!(t));
+        }
+    };
+    let with_null_enum = |values: Vec<Value>| -> Value {
+        let mut values = values;
+        if schema.nullable {
+            values.push(Value::Null);
+        }
+        Value::Array(values)
+    };
+    match &schema.kind {
+        SchemaKind::Ref(name) => {
+            m.insert("$ref".into(), json!(def_ref(name)));
+            return nullable_wrap(Value::Object(m), schema.nullable);
+        }
+        SchemaKind::Any => return json!({}),
+        SchemaKind::Null => return json!({"type": "null"}),
+        SchemaKind::Boolean => typed(&mut m, "boolean"),
+        SchemaKind::Integer(i) => {
+            typed(&mut m, "integer");
+            bound(
+                &mut m,
+                "minimum",
+                "exclusiveMinimum",
+                i.minimum.map(Value::from),
+                i.exclusive_minimum,
+            );
+            bound(
+                &mut m,
+                "maximum",
+                "exclusiveMaximum",
+                i.maximum.map(Value::from),
+                i.exclusive_maximum,
+            );
+            if let Some(x) = i.multiple_of {
+                m.insert("multipleOf".into(), json!(x));
+            }
+            if !i.enumeration.is_empty() {
+                m.insert(
+                    "enum".into(),
+                    with_null_enum(i.enumeration.iter().map(|v| json!(v)).collect()),
+                );
+            }
+            if let Some(f) = &i.format {
+                m.insert("format".into(), json!(f));
+            }
+        }
+        SchemaKind::Number(n) => {
+            typed(&mut m, "number");
+            bound(
+                &mut m,
+                "minimum",
+                "exclusiveMinimum",
+                n.minimum.map(Value::from),
+                n.exclusive_minimum,
+            );
+            bound(
+                &mut m,
+                "maximum",
+                "exclusiveMaximum",
+                n.maximum.map(Value::from),
+                n.exclusive_maximum,
+            );
+            if let Some(x) = n.multiple_of {
+                m.insert("multipleOf".into(), json!(x));
+            }
+            if !n.enumeration.is_empty() {
+                m.insert(
+                    "enum".into(),
+                    with_null_enum(n.enumeration.iter().map(|v| json!(v)).collect()),
+                );
+            }
+        }
+        SchemaKind::String(s) => {
+            typed(&mut m, "string");
+            if let Some(x) = s.min_length {
+                m.insert("minLength".into(), json!(x));
+            }
+            if let Some(x) = s.max_length {
+                m.insert("maxLength".into(), json!(x));
+            }
+            if let Some(x) = &s.pattern {
+                m.insert("pattern".into(), json!(x));
+            }
+            if let Some(f) = &s.format {
+                m.insert("format".into(), json!(f));
+            }
+            if !s.enumeration.is_empty() {
+                m.insert(
+                    "enum".into(),
+                    with_null_enum(s.enumeration.iter().map(|v| json!(v)).collect()),
+                );
+            }
+        }
+        SchemaKind::Array(a) => {
+            typed(&mut m, "array");
+            m.insert("items".into(), convert(&a.items, direction));
+            if let Some(x) = a.min_items {
+                m.insert("minItems".into(), json!(x));
+            }
+            if let Some(x) = a.max_items {
+                m.insert("maxItems".into(), json!(x));
+            }
+            if a.unique_items {
+                m.insert("uniqueItems".into(), json!(true));
+            }
+        }
+        SchemaKind::Object(o) => {
+            typed(&mut m, "object");
+            let mut props = Map::new();
+            let mut required = Vec::new();
+            for p in &o.properties {
+                props.insert(p.name.clone(), convert(&p.schema, direction));
+                let skip = match direction {
+                    Direction::Request => p.schema.read_only,
+                    Direction::Response => p.schema.write_only,
+                };
+                if p.required && !skip {
+                    required.push(json!(p.name));
+                }
+            }
+            if !props.is_empty() {
+                m.insert("properties".into(), Value::Object(props));
+            }
+            if !required.is_empty() {
+                m.insert("required".into(), Value::Array(required));
+            }
+            match &o.additional {
+                AdditionalProperties::Forbidden => {
+                    m.insert("additionalProperties".into(), json!(false));
+                }
+                AdditionalProperties::Schema(s) => {
+                    m.insert("additionalProperties".into(), convert(s, direction));
+                }
+                AdditionalProperties::Unspecified | AdditionalProperties::Any => {}
+            }
+            if let Some(x) = o.min_properties {
+                m.insert("minProperties".into(), json!(x));
+            }
+            if let Some(x) = o.max_properties {
+                m.insert("maxProperties".into(), json!(x));
+            }
+        }
+        SchemaKind::AllOf(parts) => {
+            m.insert(
+                "allOf".into(),
+                parts.iter().map(|p| convert(p, direction)).collect(),
+            );
+            return nullable_wrap(Value::Object(m), schema.nullable);
+        }
+        SchemaKind::OneOf { variants, .. } => {
+            m.insert(
+                "oneOf".into(),
+                variants.iter().map(|p| convert(p, direction)).collect(),
+            );
+            return nullable_wrap(Value::Object(m), schema.nullable);
+        }
+        SchemaKind::AnyOf { variants, .. } => {
+            m.insert(
+                "anyOf".into(),
+                variants.iter().map(|p| convert(p, direction)).collect(),
+            );
+            return nullable_wrap(Value::Object(m), schema.nullable);
+        }
+        SchemaKind::Not(inner) => {
+            m.insert("not".into(), convert(inner, direction));
+            return nullable_wrap(Value::Object(m), schema.nullable);
+        }
+    }
+    Value::Object(m)
+}
+
+fn bound(
+    m: &mut Map<String, Value>,
+    inclusive: &str,
+    exclusive: &str,
+    value: Option<Value>,
+    is_exclusive: bool,
+) {
+    if let Some(v) = value {
+        m.insert(if is_exclusive { exclusive } else { inclusive }.into(), v);
+    }
+}
+
+fn nullable_wrap(inner: Value, nullable: bool) -> Value {
+    if nullable {
+        json!({"anyOf": [inner, {"type": "null"}]})
+    } else {
+        inner
+    }
+}

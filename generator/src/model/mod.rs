@@ -1,0 +1,467 @@
+//! The resolved contract model: what a spec promises, independent of any target language.
+//!
+//! [`build`] turns a loaded [`Spec`](crate::spec::Spec) into a [`Contract`]. Every `$ref`
+//! that is not a named component schema is resolved in place, so consumers (the Rust
+//! back-end, the mock server, the verifier, the linter) never look at the raw document
+//! again. Named component schemas stay references ([`SchemaKind::Ref`]) because they are
+//! the units code generators name and recursive schemas need a place to stop.
+//!
+//! Nothing here knows about Rust: names are wire names, types are JSON Schema types.
+//! Ordering is deterministic by construction: operations keep document order, everything
+//! keyed by name is a `BTreeMap`.
+
+mod build;
+mod envelope;
+pub mod example;
+pub mod json_schema;
+mod schema;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde_json::Value;
+
+pub use build::build;
+pub use envelope::{Envelope, EnvelopeRoles};
+pub use schema::{
+    AdditionalProperties, ArraySchema, Discriminator, IntegerSchema, NumberSchema, ObjectSchema,
+    Property, Schema, SchemaKind, StringSchema,
+};
+
+/// A whole API contract.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contract {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// Servers in document order; `name` comes from the server's description.
+    pub servers: Vec<Server>,
+    /// Security schemes by name.
+    pub security_schemes: BTreeMap<String, SecurityScheme>,
+    /// Named component schemas by wire name.
+    pub schemas: BTreeMap<String, Schema>,
+    /// Operations in document order (paths in order, then get, put, post, delete, options,
+    /// head, patch, trace).
+    pub operations: Vec<Operation>,
+    /// The shared response envelope, when the spec wraps its responses in one.
+    pub envelope: Option<Envelope>,
+}
+
+/// One entry of `servers`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Server {
+    /// The URL, with variables replaced by their defaults.
+    pub url: String,
+    /// The server's description (`Production`, `Development`, …), if any.
+    pub description: Option<String>,
+}
+
+impl Server {
+    /// True when the description names a production environment.
+    pub fn is_production(&self) -> bool {
+        self.description
+            .as_deref()
+            .is_some_and(|d| d.to_ascii_lowercase().contains("production"))
+    }
+}
+
+/// A security scheme from `components.securitySchemes`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityScheme {
+    /// The scheme's key in `components.securitySchemes`.
+    pub name: String,
+    /// What kind of credential it takes.
+    pub kind: SecuritySchemeKind,
+    /// The scheme's description.
+    pub description: Option<String>,
+}
+
+/// The kinds of credentials a [`SecurityScheme`] takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecuritySchemeKind {
+    /// `type: http, scheme: bearer`.
+    Bearer {
+        /// `bearerFormat`, e.g. `JWT`.
+        format: Option<String>,
+    },
+    /// `type: http, scheme: basic`.
+    Basic,
+    /// `type: apiKey`.
+    ApiKey {
+        /// Where the key goes.
+        location: ParameterLocation,
+        /// The header, query or cookie name.
+        name: String,
+    },
+    /// `oauth2` or `openIdConnect`: an `Authorization: Bearer` token obtained elsewhere.
+    OAuth2,
+    /// Any other `http` scheme.
+    OtherHttp {
+        /// The scheme name.
+        scheme: String,
+    },
+}
+
+/// One security requirement alternative: all of its schemes must be satisfied together.
+pub type SecurityRequirement = BTreeMap<String, Vec<String>>;
+
+/// An HTTP method of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Method {
+    /// GET
+    Get,
+    /// PUT
+    Put,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+    /// OPTIONS
+    Options,
+    /// HEAD
+    Head,
+    /// PATCH
+    Patch,
+    /// TRACE
+    Trace,
+}
+
+impl Method {
+    /// The method in upper case, as on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+
+    /// True for methods that change state (everything but GET, HEAD, OPTIONS, TRACE).
+    pub fn is_mutating(self) -> bool {
+        !matches!(
+            self,
+            Method::Get | Method::Head | Method::Options | Method::Trace
+        )
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One operation: a method on a path template.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// `operationId`, or one derived from method and path when the spec has none.
+    pub id: String,
+    /// True when `id` was derived rather than written in the spec.
+    pub id_derived: bool,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path template, e.g. `/pets/{petId}`.
+    pub path: String,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `tags`.
+    pub tags: Vec<String>,
+    /// `deprecated`.
+    pub deprecated: bool,
+    /// Path-level and operation-level parameters merged (operation wins), in order.
+    pub parameters: Vec<Parameter>,
+    /// The request body.
+    pub request_body: Option<RequestBody>,
+    /// Documented responses: codes ascending, then ranges, then `default`.
+    pub responses: Vec<Response>,
+    /// Security alternatives (any one suffices). Empty: no credentials needed. An empty
+    /// requirement among them makes credentials optional.
+    pub security: Vec<SecurityRequirement>,
+    /// JSON pointer of the operation in the spec.
+    pub pointer: String,
+}
+
+impl Operation {
+    /// The documented response for an exact status, falling back to its range, then `default`.
+    pub fn response_for(&self, status: u16) -> Option<&Response> {
+        self.responses
+            .iter()
+            .find(|r| r.status == ResponseStatus::Code(status))
+            .or_else(|| {
+                self.responses
+                    .iter()
+                    .find(|r| r.status == ResponseStatus::Range(status / 100))
+            })
+            .or_else(|| {
+                self.responses
+                    .iter()
+                    .find(|r| r.status == ResponseStatus::Default)
+            })
+    }
+
+    /// True when at least one security alternative needs credentials and none is empty.
+    pub fn requires_credentials(&self) -> bool {
+        !self.security.is_empty() && self.security.iter().all(|alt| !alt.is_empty())
+    }
+
+    /// Parameters of one location, in order.
+    pub fn parameters_in(&self, location: ParameterLocation) -> impl Iterator<Item = &Parameter> {
+        self.parameters
+            .iter()
+            .filter(move |p| p.location == location)
+    }
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ParameterLocation {
+    /// A path template segment.
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+    /// A cookie.
+    Cookie,
+}
+
+impl ParameterLocation {
+    /// `path`, `query`, `header` or `cookie`, as in the spec.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParameterLocation::Path => "path",
+            ParameterLocation::Query => "query",
+            ParameterLocation::Header => "header",
+            ParameterLocation::Cookie => "cookie",
+        }
+    }
+}
+
+/// A parameter of an operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    /// The wire name.
+    pub name: String,
+    /// Where it travels.
+    pub location: ParameterLocation,
+    /// Whether it must be present (always true for path parameters).
+    pub required: bool,
+    /// Its schema (`Any` when the spec gives `content` we cannot type).
+    pub schema: Schema,
+    /// `description`.
+    pub description: Option<String>,
+    /// `deprecated`.
+    pub deprecated: bool,
+    /// `explode` as declared, or its default for the location.
+    pub explode: bool,
+    /// An example value, if the spec gives one.
+    pub example: Option<Value>,
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    /// `required`.
+    pub required: bool,
+    /// `description`.
+    pub description: Option<String>,
+    /// Content by media type.
+    pub content: BTreeMap<String, MediaType>,
+}
+
+/// A documented status, range or `default`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ResponseStatus {
+    /// An exact status such as `409`.
+    Code(u16),
+    /// A range such as `4XX` (holds the first digit).
+    Range(u16),
+    /// `default`: any status not documented otherwise.
+    Default,
+}
+
+impl ResponseStatus {
+    /// True for 2xx codes and the `2XX` range.
+    pub fn is_success(self) -> bool {
+        match self {
+            ResponseStatus::Code(c) => (200..300).contains(&c),
+            ResponseStatus::Range(r) => r == 2,
+            ResponseStatus::Default => false,
+        }
+    }
+
+    /// True when `status` falls under this entry.
+    pub fn matches(self, status: u16) -> bool {
+        match self {
+            ResponseStatus::Code(c) => c == status,
+            ResponseStatus::Range(r) => status / 100 == r,
+            ResponseStatus::Default => true,
+        }
+    }
+}
+
+impl fmt::Display for ResponseStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ResponseStatus::Code(c) => write!(f, "{c}"),
+            ResponseStatus::Range(r) => write!(f, "{r}XX"),
+            ResponseStatus::Default => f.write_str("default"),
+        }
+    }
+}
+
+/// One documented response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// The status it documents.
+    pub status: ResponseStatus,
+    /// `description`.
+    pub description: String,
+    /// Response headers by name.
+    pub headers: BTreeMap<String, Header>,
+    /// Content by media type; empty for bodiless responses.
+    pub content: BTreeMap<String, MediaType>,
+}
+
+impl Response {
+    /// The JSON media type of this response (`application/json` first, then any `+json`).
+    pub fn json(&self) -> Option<(&str, &MediaType)> {
+        json_media(&self.content)
+    }
+}
+
+impl RequestBody {
+    /// The JSON media type of this body (`application/json` first, then any `+json`).
+    pub fn json(&self) -> Option<(&str, &MediaType)> {
+        json_media(&self.content)
+    }
+}
+
+fn json_media(content: &BTreeMap<String, MediaType>) -> Option<(&str, &MediaType)> {
+    content
+        .get_key_value("application/json")
+        .or_else(|| content.iter().find(|(k, _)| is_json_media_type(k)))
+        .map(|(k, v)| (k.as_str(), v))
+}
+
+/// True for `application/json`, `*/*+json` and `application/json; charset=…`.
+pub fn is_json_media_type(media_type: &str) -> bool {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+/// A documented response header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    /// `required`.
+    pub required: bool,
+    /// `description`.
+    pub description: Option<String>,
+    /// Its schema.
+    pub schema: Schema,
+}
+
+/// The content of one media type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MediaType {
+    /// The body's schema, if documented.
+    pub schema: Option<Schema>,
+    /// Examples: the single `example` under the name `""`, then named `examples`.
+    pub examples: BTreeMap<String, Example>,
+}
+
+impl MediaType {
+    /// The example to use by default: the single `example`, else the first named one.
+    pub fn default_example(&self) -> Option<&Example> {
+        self.examples
+            .get("")
+            .or_else(|| self.examples.values().next())
+    }
+}
+
+/// A named example value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// `summary`.
+    pub summary: Option<String>,
+    /// The value.
+    pub value: Value,
+    /// JSON pointer of the example in the spec.
+    pub pointer: String,
+}
+
+impl Contract {
+    /// The operation with this id.
+    pub fn operation(&self, id: &str) -> Option<&Operation> {
+        self.operations.iter().find(|o| o.id == id)
+    }
+
+    /// Follows `Ref`s until a non-reference schema (or a dangling/cyclic name).
+    pub fn resolve<'a>(&'a self, mut schema: &'a Schema) -> &'a Schema {
+        for _ in 0..64 {
+            match &schema.kind {
+                SchemaKind::Ref(name) => match self.schemas.get(name) {
+                    Some(next) => schema = next,
+                    None => return schema,
+                },
+                _ => return schema,
+            }
+        }
+        schema
+    }
+
+    /// A self-contained JSON Schema (2020-12) of the response body of `operation_id` for
+    /// `status` and `media_type`: what a conforming server may send.
+    pub fn response_schema(
+        &self,
+        operation_id: &str,
+        status: u16,
+        media_type: &str,
+    ) -> Option<Value> {
+        let op = self.operation(operation_id)?;
+        let schema = op
+            .response_for(status)?
+            .content
+            .get(media_type)?
+            .schema
+            .as_ref()?;
+        Some(json_schema::document(
+            self,
+            schema,
+            json_schema::Direction::Response,
+        ))
+    }
+
+    /// A self-contained JSON Schema (2020-12) of the request body of `operation_id` for
+    /// `media_type`: what a conforming client may send.
+    pub fn request_schema(&self, operation_id: &str, media_type: &str) -> Option<Value> {
+        let op = self.operation(operation_id)?;
+        let schema = op
+            .request_body
+            .as_ref()?
+            .content
+            .get(media_type)?
+            .schema
+            .as_ref()?;
+        Some(json_schema::document(
+            self,
+            schema,
+            json_schema::Direction::Request,
+        ))
+    }
+}

@@ -1,0 +1,486 @@
+//! Operations → what the client, server stubs and mock helpers need to say about them.
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::{
+    Contract, Operation, ParameterLocation, ResponseStatus, SecuritySchemeKind, example,
+};
+
+use super::doc::{doc_lines, push_paragraph};
+use super::names::{Namespace, pascal, snake};
+use super::types::{Ty, TypeSpace};
+
+/// One operation, planned for rendering.
+#[derive(Debug, Clone)]
+pub struct OpPlan {
+    /// `operationId` as in the spec.
+    pub id: String,
+    /// Method name in the client and the server trait.
+    pub fn_name: String,
+    /// The operation's `UpperCamelCase` name, prefix of its types.
+    pub type_name: String,
+    /// `GET`, `POST`, …
+    pub method: &'static str,
+    /// Lower-case method, as in `axum::routing::post`.
+    pub method_lower: String,
+    /// The path template as in the spec.
+    pub path: String,
+    /// The path in axum's syntax (`/pets/{id}` is the same in axum 0.8).
+    pub route: String,
+    /// Doc comment lines.
+    pub doc: Vec<String>,
+    /// Parameters (path, then query, then header).
+    pub params: Vec<ParamPlan>,
+    /// The request body, if any.
+    pub body: Option<BodyPlan>,
+    /// Credentials this operation takes.
+    pub auth: AuthPlan,
+    /// Every documented response.
+    pub responses: Vec<ResponsePlan>,
+    /// `{TypeName}Response`: every documented status.
+    pub response_enum: String,
+    /// `{TypeName}Error`: the non-success statuses.
+    pub error_enum: String,
+    /// `{TypeName}Success`, or the one success body type.
+    pub success: SuccessPlan,
+    /// `{TypeName}Mock`.
+    pub mock_struct: String,
+    /// Regex matching the path for wiremock (anchored).
+    pub path_regex: String,
+}
+
+/// One parameter.
+#[derive(Debug, Clone)]
+pub struct ParamPlan {
+    /// Wire name.
+    pub wire: String,
+    /// Rust name (argument / field).
+    pub rust: String,
+    /// Type as the caller passes it (already `Option` when not required).
+    pub ty: Ty,
+    /// `path`, `query` or `header`.
+    pub location: &'static str,
+    /// Required.
+    pub required: bool,
+    /// Doc lines.
+    pub doc: Vec<String>,
+}
+
+/// The request body.
+#[derive(Debug, Clone)]
+pub struct BodyPlan {
+    /// The Rust type.
+    pub ty: Ty,
+    /// The media type sent.
+    pub media_type: String,
+    /// `required`.
+    pub required: bool,
+    /// How it is encoded.
+    pub encoding: BodyEncoding,
+}
+
+/// How a request body is encoded on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// JSON.
+    Json,
+    /// Raw bytes (`application/octet-stream`, text, anything else).
+    Bytes,
+}
+
+/// Credentials of an operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthPlan {
+    /// None.
+    None,
+    /// `Authorization: Bearer <token>`.
+    Bearer {
+        /// False when an empty security alternative makes it optional.
+        required: bool,
+    },
+}
+
+/// One documented response.
+#[derive(Debug, Clone)]
+pub struct ResponsePlan {
+    /// `Ok`, `Conflict`, `Status4xx`, `Default`, …
+    pub variant: String,
+    /// The exact status, if it is one.
+    pub code: Option<u16>,
+    /// For ranges: the first digit.
+    pub range: Option<u16>,
+    /// Body type; `None` when the response has no body.
+    pub ty: Option<Ty>,
+    /// The documented media type of the body.
+    pub media_type: Option<String>,
+    /// Whether the body is JSON (otherwise raw bytes).
+    pub json: bool,
+    /// 2xx.
+    pub is_success: bool,
+    /// Doc lines.
+    pub doc: Vec<String>,
+    /// The example body served by mock helpers (JSON text, or raw text).
+    pub example: Option<String>,
+    /// The first message of the documented example's error list, for rejections.
+    pub example_message: Option<String>,
+    /// Snake-case name of the mock constructor.
+    pub mock_fn: String,
+}
+
+impl ResponsePlan {
+    /// The status a mock or stub uses for this response.
+    pub fn representative_status(&self) -> u16 {
+        match (self.code, self.range) {
+            (Some(c), _) => c,
+            (None, Some(r)) => r * 100,
+            _ => 500,
+        }
+    }
+}
+
+/// The success side of an operation in the client.
+#[derive(Debug, Clone)]
+pub enum SuccessPlan {
+    /// One 2xx: its body type (`()` when bodiless).
+    One(Ty),
+    /// Several 2xx: an enum named here.
+    Many(String),
+}
+
+/// Plans every operation of the contract.
+pub fn plan(
+    contract: &Contract,
+    types: &mut TypeSpace<'_>,
+    diags: &mut Diagnostics,
+) -> Vec<OpPlan> {
+    let mut fns = Namespace::with_reserved(&[
+        "new",
+        "for_server",
+        "with_http_client",
+        "with_bearer_token",
+        "base_url",
+        "http_client",
+    ]);
+    // Claim every operation's type names first, in order, so inline types never take them.
+    let names: Vec<(String, String)> = contract
+        .operations
+        .iter()
+        .map(|op| {
+            let base = pascal(&op.id);
+            let type_name = claim_group(&mut types.names, &base);
+            (fns.claim(&snake(&op.id)), type_name)
+        })
+        .collect();
+    contract
+        .operations
+        .iter()
+        .zip(names)
+        .map(|(op, (fn_name, type_name))| plan_one(contract, op, fn_name, type_name, types, diags))
+        .collect()
+}
+
+/// Claims `{base}Response`, `{base}Error`, `{base}Success`, `{base}Mock` as a group: the
+/// first suffix-free base for which all four are free.
+fn claim_group(names: &mut Namespace, base: &str) -> String {
+    let mut n = 1;
+    loop {
+        let candidate = if n == 1 {
+            base.to_owned()
+        } else {
+            format!("{base}{n}")
+        };
+        let all_free = ["Response", "Error", "Success", "Mock"]
+            .iter()
+            .all(|s| !names.is_taken(&format!("{candidate}{s}")));
+        if all_free {
+            for s in ["Response", "Error", "Success", "Mock"] {
+                names.claim(&format!("{candidate}{s}"));
+            }
+            return candidate;
+        }
+        n += 1;
+    }
+}
+
+fn plan_one(
+    contract: &Contract,
+    op: &Operation,
+    fn_name: String,
+    type_name: String,
+    types: &mut TypeSpace<'_>,
+    diags: &mut Diagnostics,
+) -> OpPlan {
+    let mut doc = doc_lines(op.summary.as_deref(), op.description.as_deref());
+    push_paragraph(&mut doc, &format!("`{} {}`", op.method, op.path));
+    if op.deprecated {
+        push_paragraph(&mut doc, "**Deprecated** in the contract.");
+    }
+
+    let mut arg_names = Namespace::with_reserved(&["self", "body", "auth"]);
+    let mut params = Vec::new();
+    for location in [
+        ParameterLocation::Path,
+        ParameterLocation::Query,
+        ParameterLocation::Header,
+    ] {
+        for p in op.parameters_in(location) {
+            let rust = arg_names.claim(&snake(&p.name));
+            let ty = types.ty(&p.schema, &format!("{type_name}{}", pascal(&p.name)));
+            let ty = if p.required { ty } else { wrap_option(ty) };
+            params.push(ParamPlan {
+                wire: p.name.clone(),
+                rust,
+                ty,
+                location: location.as_str(),
+                required: p.required,
+                doc: doc_lines(None, p.description.as_deref()),
+            });
+        }
+    }
+    for p in op.parameters_in(ParameterLocation::Cookie) {
+        diags.push(
+            Diagnostic::warning(
+                "cookie-parameter",
+                &op.pointer,
+                format!(
+                    "cookie parameter `{}` of `{}` is not part of the generated API",
+                    p.name, op.id
+                ),
+            )
+            .with_hint("set the cookie through a custom reqwest::Client"),
+        );
+    }
+
+    let body = op.request_body.as_ref().and_then(|rb| {
+        let (media, m, encoding) = match rb.json() {
+            Some((media, m)) => (media.to_owned(), m, BodyEncoding::Json),
+            None => {
+                let (media, m) = rb.content.iter().next()?;
+                (media.clone(), m, BodyEncoding::Bytes)
+            }
+        };
+        let ty = match (&m.schema, encoding) {
+            (Some(s), BodyEncoding::Json) => types.ty(s, &format!("{type_name}Body")),
+            (None, BodyEncoding::Json) => Ty::Json,
+            (_, BodyEncoding::Bytes) => Ty::Bytes,
+        };
+        Some(BodyPlan {
+            ty,
+            media_type: media,
+            required: rb.required,
+            encoding,
+        })
+    });
+
+    let auth = auth_plan(contract, op);
+
+    let mut responses = Vec::new();
+    let mut variant_names = Namespace::default();
+    for r in &op.responses {
+        let (variant, code, range) = match r.status {
+            ResponseStatus::Code(c) => (status_variant(c), Some(c), None),
+            ResponseStatus::Range(d) => (format!("Status{d}xx"), None, Some(d)),
+            ResponseStatus::Default => ("Default".to_owned(), None, None),
+        };
+        let variant = variant_names.claim(&variant);
+        let (ty, media_type, json, example, example_message) = match r.json() {
+            Some((media, m)) => {
+                let ty = match &m.schema {
+                    Some(s) => types.ty(s, &format!("{type_name}{variant}Body")),
+                    None => Ty::Json,
+                };
+                let status = code.unwrap_or(range.map_or(500, |d| d * 100));
+                let value = m.default_example().map(|e| e.value.clone()).or_else(|| {
+                    m.schema
+                        .as_ref()
+                        .map(|s| example::response_body(contract, s, status))
+                });
+                let message = value
+                    .as_ref()
+                    .and_then(|v| first_error_message(contract, v));
+                let text = value.map(|v| serde_json::to_string(&v).unwrap_or_default());
+                (Some(ty), Some(media.to_owned()), true, text, message)
+            }
+            None => match r.content.iter().next() {
+                Some((media, m)) => {
+                    let text = m
+                        .default_example()
+                        .and_then(|e| e.value.as_str().map(str::to_owned));
+                    (Some(Ty::Bytes), Some(media.clone()), false, text, None)
+                }
+                None => (None, None, false, None, None),
+            },
+        };
+        let mut rdoc = doc_lines(None, Some(&r.description));
+        push_paragraph(&mut rdoc, &format!("Status `{}`.", r.status));
+        responses.push(ResponsePlan {
+            mock_fn: snake(&variant),
+            variant,
+            code,
+            range,
+            ty,
+            media_type,
+            json,
+            is_success: r.status.is_success(),
+            doc: rdoc,
+            example,
+            example_message,
+        });
+    }
+
+    let successes: Vec<&ResponsePlan> = responses.iter().filter(|r| r.is_success).collect();
+    let success = match successes.as_slice() {
+        [] => SuccessPlan::One(Ty::Unit),
+        [one] => SuccessPlan::One(one.ty.clone().unwrap_or(Ty::Unit)),
+        _ => SuccessPlan::Many(format!("{type_name}Success")),
+    };
+
+    OpPlan {
+        id: op.id.clone(),
+        fn_name,
+        method: op.method.as_str(),
+        method_lower: op.method.as_str().to_ascii_lowercase(),
+        path: op.path.clone(),
+        route: op.path.clone(),
+        doc,
+        params,
+        body,
+        auth,
+        responses,
+        response_enum: format!("{type_name}Response"),
+        error_enum: format!("{type_name}Error"),
+        success,
+        mock_struct: format!("{type_name}Mock"),
+        path_regex: path_regex(&op.path),
+        type_name,
+    }
+}
+
+fn wrap_option(ty: Ty) -> Ty {
+    match ty {
+        Ty::Option(_) => ty,
+        other => Ty::Option(Box::new(other)),
+    }
+}
+
+fn auth_plan(contract: &Contract, op: &Operation) -> AuthPlan {
+    let bearer = op.security.iter().any(|alt| {
+        alt.keys().any(|name| {
+            contract.security_schemes.get(name).is_some_and(|s| {
+                matches!(
+                    s.kind,
+                    SecuritySchemeKind::Bearer { .. } | SecuritySchemeKind::OAuth2
+                )
+            })
+        })
+    });
+    if bearer {
+        AuthPlan::Bearer {
+            required: op.requires_credentials(),
+        }
+    } else {
+        AuthPlan::None
+    }
+}
+
+/// The first entry of the envelope's error list in an example, e.g. `Validation failed`.
+fn first_error_message(contract: &Contract, value: &serde_json::Value) -> Option<String> {
+    let key = contract.envelope.as_ref()?.roles.errors.as_ref()?;
+    value
+        .get(key)?
+        .as_array()?
+        .first()?
+        .as_str()
+        .map(str::to_owned)
+}
+
+/// `^/pets/[^/]+$` for `/pets/{id}`, with literal parts escaped.
+fn path_regex(path: &str) -> String {
+    let mut out = String::from("^");
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&regex_escape(&rest[..start]));
+        match rest[start..].find('}') {
+            Some(end) => {
+                out.push_str("[^/]+");
+                rest = &rest[start + end + 1..];
+            }
+            None => {
+                rest = &rest[start..];
+                break;
+            }
+        }
+    }
+    out.push_str(&regex_escape(rest));
+    out.push('$');
+    out
+}
+
+fn regex_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\.+*?()|[]{}^$#&-~ ".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The variant name of an exact status.
+pub fn status_variant(code: u16) -> String {
+    let name = match code {
+        100 => "Continue",
+        101 => "SwitchingProtocols",
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "NonAuthoritativeInformation",
+        204 => "NoContent",
+        205 => "ResetContent",
+        206 => "PartialContent",
+        300 => "MultipleChoices",
+        301 => "MovedPermanently",
+        302 => "Found",
+        303 => "SeeOther",
+        304 => "NotModified",
+        307 => "TemporaryRedirect",
+        308 => "PermanentRedirect",
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        402 => "PaymentRequired",
+        403 => "Forbidden",
+        404 => "NotFound",
+        405 => "MethodNotAllowed",
+        406 => "NotAcceptable",
+        407 => "ProxyAuthenticationRequired",
+        408 => "RequestTimeout",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "LengthRequired",
+        412 => "PreconditionFailed",
+        413 => "PayloadTooLarge",
+        414 => "UriTooLong",
+        415 => "UnsupportedMediaType",
+        416 => "RangeNotSatisfiable",
+        417 => "ExpectationFailed",
+        418 => "ImATeapot",
+        421 => "MisdirectedRequest",
+        422 => "UnprocessableEntity",
+        423 => "Locked",
+        424 => "FailedDependency",
+        425 => "TooEarly",
+        426 => "UpgradeRequired",
+        428 => "PreconditionRequired",
+        429 => "TooManyRequests",
+        431 => "RequestHeaderFieldsTooLarge",
+        451 => "UnavailableForLegalReasons",
+        500 => "InternalServerError",
+        501 => "NotImplemented",
+        502 => "BadGateway",
+        503 => "ServiceUnavailable",
+        504 => "GatewayTimeout",
+        505 => "HttpVersionNotSupported",
+        _ => return format!("Status{code}"),
+    };
+    name.to_owned()
+}

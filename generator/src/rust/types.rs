@@ -1,0 +1,652 @@
+//! The type space: model schemas → Rust types and type definitions.
+//!
+//! Decisions live here, not in templates: which schema becomes a struct, an enum, an
+//! alias or a fallback; what each field is called and how serde maps it. Every name goes
+//! through one [`Namespace`], and definitions are kept in a `BTreeMap` keyed by Rust name
+//! so the output order never depends on hashing.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::{AdditionalProperties, Contract, ObjectSchema, Property, Schema, SchemaKind};
+
+use super::doc::doc_lines;
+use super::names::{Namespace, pascal, snake};
+
+/// A Rust type expression.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Ty {
+    /// A type defined in the generated `types` module.
+    Named(String),
+    /// The shared envelope, specialised with its data type.
+    Envelope(String, Box<Ty>),
+    /// `()`: only `null`.
+    Unit,
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+    /// `String`.
+    String,
+    /// `chrono::DateTime<chrono::Utc>`.
+    DateTime,
+    /// `chrono::NaiveDate`.
+    Date,
+    /// `bytes::Bytes`: a non-JSON body.
+    Bytes,
+    /// `serde_json::Value`: the documented fallback for what cannot be typed.
+    Json,
+    /// `Vec<T>`.
+    Vec(Box<Ty>),
+    /// `std::collections::BTreeMap<String, T>`.
+    Map(Box<Ty>),
+    /// `Option<T>`.
+    Option(Box<Ty>),
+    /// `Box<T>`: breaks recursive types.
+    Boxed(Box<Ty>),
+}
+
+impl Ty {
+    fn option(self) -> Ty {
+        match self {
+            Ty::Option(_) | Ty::Json | Ty::Unit | Ty::Bytes => self,
+            other => Ty::Option(Box::new(other)),
+        }
+    }
+
+    /// True for `DateTime` (directly or in an `Option`): those fields get the millisecond
+    /// RFC 3339 serde adapter.
+    pub fn date_time_mode(&self) -> Option<&'static str> {
+        match self {
+            Ty::DateTime => Some("crate::types::rfc3339_millis"),
+            Ty::Option(inner) if **inner == Ty::DateTime => {
+                Some("crate::types::rfc3339_millis::option")
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether values of this type implement the generated `Validate` trait deeply.
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            Ty::Named(n) => Some(n),
+            Ty::Option(i) | Ty::Boxed(i) | Ty::Vec(i) | Ty::Map(i) => i.named(),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Ty {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Ty::Named(n) => write!(f, "{n}"),
+            Ty::Envelope(n, t) => write!(f, "{n}<{t}>"),
+            Ty::Unit => f.write_str("()"),
+            Ty::Bool => f.write_str("bool"),
+            Ty::I32 => f.write_str("i32"),
+            Ty::I64 => f.write_str("i64"),
+            Ty::F32 => f.write_str("f32"),
+            Ty::F64 => f.write_str("f64"),
+            Ty::String => f.write_str("String"),
+            Ty::DateTime => f.write_str("chrono::DateTime<chrono::Utc>"),
+            Ty::Date => f.write_str("chrono::NaiveDate"),
+            Ty::Json => f.write_str("serde_json::Value"),
+            Ty::Bytes => f.write_str("bytes::Bytes"),
+            Ty::Vec(t) => write!(f, "Vec<{t}>"),
+            Ty::Map(t) => write!(f, "std::collections::BTreeMap<String, {t}>"),
+            Ty::Option(t) => write!(f, "Option<{t}>"),
+            Ty::Boxed(t) => write!(f, "Box<{t}>"),
+        }
+    }
+}
+
+/// One generated type definition.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// The Rust name.
+    pub name: String,
+    /// Doc comment lines.
+    pub doc: Vec<String>,
+    /// What it is.
+    pub kind: TypeDefKind,
+}
+
+/// The shapes a [`TypeDef`] can take.
+#[derive(Debug, Clone)]
+pub enum TypeDefKind {
+    /// A struct with named fields.
+    Struct {
+        /// Fields in spec order.
+        fields: Vec<Field>,
+        /// `additionalProperties: false`.
+        deny_unknown: bool,
+        /// `additionalProperties: <schema>` next to properties: a flattened map.
+        extra: Option<Ty>,
+    },
+    /// The shared envelope, generic over its data slot.
+    Envelope {
+        /// Fields; the data slot's `ty` is the type parameter `T`.
+        fields: Vec<Field>,
+        /// Rust name of the data slot field.
+        slot: String,
+        /// Default for the type parameter.
+        default: Ty,
+    },
+    /// A string enum that tolerates unknown values on decoding.
+    StringEnum {
+        /// Variants in spec order.
+        variants: Vec<Variant>,
+    },
+    /// `oneOf`/`anyOf`: an untagged enum, tried in order.
+    Union {
+        /// Variants in spec order.
+        variants: Vec<UnionVariant>,
+    },
+    /// `type X = …;`.
+    Alias(Ty),
+}
+
+/// A struct field.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The Rust name.
+    pub rust: String,
+    /// The wire name.
+    pub wire: String,
+    /// The Rust type (already `Option` where the wire value may be missing or null).
+    pub ty: Ty,
+    /// Doc comment lines.
+    pub doc: Vec<String>,
+    /// May be absent on the wire: `#[serde(default, skip_serializing_if = "Option::is_none")]`.
+    pub optional: bool,
+    /// Checks from the schema's constraints.
+    pub checks: Vec<Check>,
+}
+
+/// One constraint check of a field, rendered into `Validate` impls.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Check {
+    /// `minLength`.
+    MinLength(usize),
+    /// `maxLength`.
+    MaxLength(usize),
+    /// `minimum` (the flag: exclusive).
+    Minimum(String, bool),
+    /// `maximum` (the flag: exclusive).
+    Maximum(String, bool),
+    /// `minItems`.
+    MinItems(usize),
+    /// `maxItems`.
+    MaxItems(usize),
+    /// The value is a generated type with its own `Validate`.
+    Nested,
+}
+
+/// A variant of a string enum.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// The Rust name.
+    pub rust: String,
+    /// The wire value.
+    pub wire: String,
+}
+
+/// A variant of a union.
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    /// The Rust name.
+    pub rust: String,
+    /// The payload type.
+    pub ty: Ty,
+}
+
+/// All types of one contract.
+pub struct TypeSpace<'a> {
+    contract: &'a Contract,
+    /// Fallbacks taken, to report as warnings.
+    pub warnings: Vec<Diagnostic>,
+    /// Every type-level name handed out so far.
+    pub names: Namespace,
+    /// Component schema wire name → Rust name.
+    components: BTreeMap<String, String>,
+    /// Definitions by Rust name.
+    pub defs: BTreeMap<String, TypeDef>,
+    /// Rust name of the generic envelope, if the contract has one.
+    pub envelope: Option<String>,
+}
+
+impl<'a> TypeSpace<'a> {
+    /// Names every component schema (so references resolve before definitions exist),
+    /// reserving `reserved` first.
+    pub fn new(contract: &'a Contract, reserved: &[&str]) -> Self {
+        let mut names = Namespace::with_reserved(reserved);
+        let mut components = BTreeMap::new();
+        for name in contract.schemas.keys() {
+            components.insert(name.clone(), names.claim(&pascal(name)));
+        }
+        let envelope = contract
+            .envelope
+            .as_ref()
+            .and_then(|e| components.get(&e.schema).cloned());
+        Self {
+            contract,
+            warnings: Vec::new(),
+            names,
+            components,
+            defs: BTreeMap::new(),
+            envelope,
+        }
+    }
+
+    /// Defines every component schema.
+    pub fn define_components(&mut self) {
+        let contract = self.contract;
+        for (wire, schema) in &contract.schemas {
+            let Some(name) = self.components.get(wire).cloned() else {
+                continue;
+            };
+            self.define_component(wire, &name, schema);
+        }
+    }
+
+    fn define_component(&mut self, wire: &str, name: &str, schema: &Schema) {
+        let contract = self.contract;
+        let doc = doc_lines(schema.title.as_deref(), schema.description.as_deref());
+        if let Some(env) = &contract.envelope {
+            if env.schema == wire {
+                if let SchemaKind::Object(obj) = &schema.kind {
+                    let mut fields = self.fields(name, obj, &[]);
+                    let slot = snake_field(&env.data_property, &fields);
+                    let mut default = Ty::Json;
+                    for f in &mut fields {
+                        if f.wire == env.data_property {
+                            default = f.ty.clone();
+                            f.ty = Ty::Named("T".into());
+                            f.optional = false;
+                            f.checks.clear();
+                        }
+                    }
+                    let def = TypeDef {
+                        name: name.to_owned(),
+                        doc,
+                        kind: TypeDefKind::Envelope {
+                            fields,
+                            slot,
+                            default,
+                        },
+                    };
+                    self.defs.insert(name.to_owned(), def);
+                    return;
+                }
+            }
+            if let Some(data) = env.specialisations.get(wire) {
+                let data_ty = self.ty(data, &format!("{name}Data"));
+                let env_name = self.envelope.clone().unwrap_or_else(|| "Envelope".into());
+                let def = TypeDef {
+                    name: name.to_owned(),
+                    doc,
+                    kind: TypeDefKind::Alias(Ty::Envelope(env_name, Box::new(data_ty))),
+                };
+                self.defs.insert(name.to_owned(), def);
+                return;
+            }
+        }
+        let kind = self.define_kind(name, schema);
+        let kind = match kind {
+            Some(kind) => kind,
+            None => {
+                let ty = self.ty_inner(schema, name);
+                TypeDefKind::Alias(if schema.nullable { ty.option() } else { ty })
+            }
+        };
+        self.defs.insert(
+            name.to_owned(),
+            TypeDef {
+                name: name.to_owned(),
+                doc,
+                kind,
+            },
+        );
+    }
+
+    /// The definition a schema needs under `name`, or `None` when it is better an alias.
+    fn define_kind(&mut self, name: &str, schema: &Schema) -> Option<TypeDefKind> {
+        match &schema.kind {
+            SchemaKind::Object(obj) if !obj.properties.is_empty() => {
+                Some(self.struct_kind(name, obj, &[]))
+            }
+            SchemaKind::String(s) if !s.enumeration.is_empty() => Some(TypeDefKind::StringEnum {
+                variants: enum_variants(&s.enumeration),
+            }),
+            SchemaKind::AllOf(parts) if parts.len() > 1 => {
+                let mut merged: Vec<Property> = Vec::new();
+                let mut deny_unknown = false;
+                if self.merge_all_of(parts, &mut merged, &mut deny_unknown, 0) {
+                    let obj = ObjectSchema {
+                        properties: merged,
+                        additional: AdditionalProperties::Unspecified,
+                        min_properties: None,
+                        max_properties: None,
+                    };
+                    Some(self.struct_kind(name, &obj, &[]))
+                } else {
+                    self.warnings.push(
+                        Diagnostic::warning(
+                            "untyped-all-of",
+                            &schema.pointer,
+                            "allOf mixes non-object parts; typed as serde_json::Value",
+                        )
+                        .with_hint("make every allOf part an object schema"),
+                    );
+                    None
+                }
+            }
+            SchemaKind::OneOf { variants, .. } | SchemaKind::AnyOf { variants, .. } => {
+                let non_null: Vec<&Schema> = variants
+                    .iter()
+                    .filter(|v| !matches!(v.kind, SchemaKind::Null))
+                    .collect();
+                if non_null.len() < 2 {
+                    return None;
+                }
+                let mut names = Namespace::default();
+                let out = non_null
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        let hint = match &v.kind {
+                            SchemaKind::Ref(n) => pascal(n),
+                            _ => format!("Variant{i}"),
+                        };
+                        let ty = self.ty(v, &format!("{name}{hint}"));
+                        UnionVariant {
+                            rust: names.claim(&hint),
+                            ty,
+                        }
+                    })
+                    .collect();
+                Some(TypeDefKind::Union { variants: out })
+            }
+            _ => None,
+        }
+    }
+
+    /// Collects the properties of object-like `allOf` parts (following references);
+    /// false when a part is not an object.
+    fn merge_all_of(
+        &self,
+        parts: &[Schema],
+        out: &mut Vec<Property>,
+        deny: &mut bool,
+        depth: usize,
+    ) -> bool {
+        if depth > 16 {
+            return false;
+        }
+        for part in parts {
+            let resolved = self.contract.resolve(part);
+            match &resolved.kind {
+                SchemaKind::Object(o) => {
+                    for p in &o.properties {
+                        match out.iter_mut().find(|q| q.name == p.name) {
+                            Some(existing) => {
+                                existing.required |= p.required;
+                                existing.schema = p.schema.clone();
+                            }
+                            None => out.push(p.clone()),
+                        }
+                    }
+                    *deny |= matches!(o.additional, AdditionalProperties::Forbidden);
+                }
+                SchemaKind::AllOf(inner) => {
+                    if !self.merge_all_of(inner, out, deny, depth + 1) {
+                        return false;
+                    }
+                }
+                SchemaKind::Any => {}
+                _ => return false,
+            }
+        }
+        true
+    }
+
+    fn struct_kind(&mut self, name: &str, obj: &ObjectSchema, _path: &[&str]) -> TypeDefKind {
+        let fields = self.fields(name, obj, &[]);
+        let extra = match &obj.additional {
+            AdditionalProperties::Schema(s) => Some(self.ty(s, &format!("{name}Extra"))),
+            _ => None,
+        };
+        TypeDefKind::Struct {
+            fields,
+            deny_unknown: matches!(obj.additional, AdditionalProperties::Forbidden),
+            extra,
+        }
+    }
+
+    fn fields(&mut self, owner: &str, obj: &ObjectSchema, _path: &[&str]) -> Vec<Field> {
+        let mut names = Namespace::default();
+        let mut fields = Vec::new();
+        for p in &obj.properties {
+            let rust = names.claim(&snake(&p.name));
+            let ty = self.ty(&p.schema, &self.inline_name(owner, &p.name));
+            let ty = self.break_cycle(owner, ty);
+            let optional = !p.required;
+            let ty = if optional || p.schema.nullable {
+                ty.option()
+            } else {
+                ty
+            };
+            let checks = checks(self.contract, &p.schema, &ty);
+            fields.push(Field {
+                rust,
+                wire: p.name.clone(),
+                ty,
+                doc: doc_lines(p.schema.title.as_deref(), p.schema.description.as_deref()),
+                optional,
+                checks,
+            });
+        }
+        fields
+    }
+
+    /// `Box`es a field that refers straight back to its owner (`struct Node { next: Node }`).
+    fn break_cycle(&self, owner: &str, ty: Ty) -> Ty {
+        match ty {
+            Ty::Named(ref n) if n == owner => Ty::Boxed(Box::new(ty)),
+            Ty::Option(inner) if matches!(&*inner, Ty::Named(n) if n == owner) => {
+                Ty::Option(Box::new(Ty::Boxed(inner)))
+            }
+            other => other,
+        }
+    }
+
+    /// A name for an inline type found under `owner.prop`: the property's own name when
+    /// free (reads best), else prefixed by its owner.
+    fn inline_name(&self, owner: &str, prop: &str) -> String {
+        let short = pascal(prop);
+        if !self.names.is_taken(&short) {
+            short
+        } else {
+            format!("{owner}{short}")
+        }
+    }
+
+    /// The Rust type of `schema`, defining inline types under `hint` when needed.
+    pub fn ty(&mut self, schema: &Schema, hint: &str) -> Ty {
+        let ty = self.ty_inner(schema, hint);
+        if schema.nullable { ty.option() } else { ty }
+    }
+
+    fn ty_inner(&mut self, schema: &Schema, hint: &str) -> Ty {
+        let contract = self.contract;
+        match &schema.kind {
+            SchemaKind::Ref(name) => {
+                let rust = self.components.get(name).cloned();
+                match (rust, &self.envelope) {
+                    (Some(r), Some(env)) if &r == env => {
+                        let default = match self.defs.get(env).map(|d| &d.kind) {
+                            Some(TypeDefKind::Envelope { default, .. }) => default.clone(),
+                            _ => Ty::Json,
+                        };
+                        Ty::Envelope(env.clone(), Box::new(default))
+                    }
+                    (Some(r), _) => Ty::Named(r),
+                    (None, _) => Ty::Json,
+                }
+            }
+            SchemaKind::Any | SchemaKind::Not(_) => Ty::Json,
+            SchemaKind::Null => Ty::Unit,
+            SchemaKind::Boolean => Ty::Bool,
+            SchemaKind::Integer(i) => match i.format.as_deref() {
+                Some("int32") => Ty::I32,
+                _ => Ty::I64,
+            },
+            SchemaKind::Number(n) => match n.format.as_deref() {
+                Some("float") => Ty::F32,
+                _ => Ty::F64,
+            },
+            SchemaKind::String(s) => {
+                if !s.enumeration.is_empty() {
+                    return self.define_inline(hint, schema);
+                }
+                match s.format.as_deref() {
+                    Some("date-time") => Ty::DateTime,
+                    Some("date") => Ty::Date,
+                    _ => Ty::String,
+                }
+            }
+            SchemaKind::Array(a) => Ty::Vec(Box::new(self.ty(&a.items, &format!("{hint}Item")))),
+            SchemaKind::Object(o) if o.properties.is_empty() => match &o.additional {
+                AdditionalProperties::Schema(s) => {
+                    Ty::Map(Box::new(self.ty(s, &format!("{hint}Value"))))
+                }
+                _ => Ty::Map(Box::new(Ty::Json)),
+            },
+            SchemaKind::Object(_) => self.define_inline(hint, schema),
+            SchemaKind::AllOf(parts) => {
+                if let (Some(env), Some(data)) = (&self.envelope, contract.envelope_data(schema)) {
+                    let env = env.clone();
+                    let data_ty = self.ty(&data, &format!("{hint}Data"));
+                    return Ty::Envelope(env, Box::new(data_ty));
+                }
+                match parts.as_slice() {
+                    [only] => self.ty(only, hint),
+                    _ => self.define_inline(hint, schema),
+                }
+            }
+            SchemaKind::OneOf { variants, .. } | SchemaKind::AnyOf { variants, .. } => {
+                let non_null: Vec<&Schema> = variants
+                    .iter()
+                    .filter(|v| !matches!(v.kind, SchemaKind::Null))
+                    .collect();
+                match non_null.as_slice() {
+                    [] => Ty::Unit,
+                    [only] => {
+                        let t = self.ty(only, hint);
+                        if non_null.len() < variants.len() {
+                            t.option()
+                        } else {
+                            t
+                        }
+                    }
+                    _ => self.define_inline(hint, schema),
+                }
+            }
+        }
+    }
+
+    fn define_inline(&mut self, hint: &str, schema: &Schema) -> Ty {
+        let name = self.names.claim(&pascal(hint));
+        let doc = doc_lines(schema.title.as_deref(), schema.description.as_deref());
+        // Reserve the name before recursing so self-references inside find it.
+        self.defs.insert(
+            name.clone(),
+            TypeDef {
+                name: name.clone(),
+                doc: doc.clone(),
+                kind: TypeDefKind::Alias(Ty::Json),
+            },
+        );
+        let kind = match self.define_kind(&name, schema) {
+            Some(kind) => kind,
+            None => TypeDefKind::Alias(Ty::Json),
+        };
+        self.defs.insert(
+            name.clone(),
+            TypeDef {
+                name: name.clone(),
+                doc,
+                kind,
+            },
+        );
+        Ty::Named(name)
+    }
+}
+
+fn snake_field(wire: &str, fields: &[Field]) -> String {
+    fields
+        .iter()
+        .find(|f| f.wire == wire)
+        .map_or_else(|| snake(wire), |f| f.rust.clone())
+}
+
+fn enum_variants(values: &[String]) -> Vec<Variant> {
+    let mut names = Namespace::with_reserved(&["Other"]);
+    values
+        .iter()
+        .map(|v| Variant {
+            rust: names.claim(&pascal(v)),
+            wire: v.clone(),
+        })
+        .collect()
+}
+
+fn checks(contract: &Contract, schema: &Schema, ty: &Ty) -> Vec<Check> {
+    let mut out = Vec::new();
+    match &contract.resolve(schema).kind {
+        SchemaKind::String(s) if schema.ref_name().is_none() && s.enumeration.is_empty() => {
+            if let Some(n) = s.min_length {
+                out.push(Check::MinLength(n));
+            }
+            if let Some(n) = s.max_length {
+                out.push(Check::MaxLength(n));
+            }
+        }
+        SchemaKind::Integer(i) if schema.ref_name().is_none() => {
+            if let Some(n) = i.minimum {
+                out.push(Check::Minimum(n.to_string(), i.exclusive_minimum));
+            }
+            if let Some(n) = i.maximum {
+                out.push(Check::Maximum(n.to_string(), i.exclusive_maximum));
+            }
+        }
+        SchemaKind::Number(n) if schema.ref_name().is_none() => {
+            if let Some(v) = n.minimum {
+                out.push(Check::Minimum(format!("{v:?}"), n.exclusive_minimum));
+            }
+            if let Some(v) = n.maximum {
+                out.push(Check::Maximum(format!("{v:?}"), n.exclusive_maximum));
+            }
+        }
+        SchemaKind::Array(a) if schema.ref_name().is_none() => {
+            if let Some(n) = a.min_items {
+                out.push(Check::MinItems(n));
+            }
+            if let Some(n) = a.max_items {
+                out.push(Check::MaxItems(n));
+            }
+        }
+        _ => {}
+    }
+    if ty.named().is_some() {
+        out.push(Check::Nested);
+    }
+    out
+}

@@ -1,0 +1,4 @@
+//! Integration tests of the generator crate.
+
+mod loader;
+mod render;
