@@ -127,6 +127,9 @@ impl<'a> Synth<'a> {
                 }
                 json!(text)
             }
+            SchemaKind::Array(a) if a.min_items.unwrap_or(0) == 0 && self.recursive(&a.items) => {
+                json!([])
+            }
             SchemaKind::Array(a) => {
                 let n = a.min_items.unwrap_or(1).max(usize::from(depth < 4));
                 let n = a.max_items.map_or(n, |max| n.min(max));
@@ -140,7 +143,7 @@ impl<'a> Synth<'a> {
                         Direction::Request => p.schema.read_only,
                         Direction::Response => p.schema.write_only,
                     };
-                    if skip || (!p.required && depth > 3) {
+                    if skip || (!p.required && (depth > 3 || self.recursive(&p.schema))) {
                         continue;
                     }
                     let v = self.value(&p.schema, depth + 1);
@@ -149,11 +152,12 @@ impl<'a> Synth<'a> {
                     }
                     map.insert(p.name.clone(), v);
                 }
-                if o.min_properties.is_some_and(|n| map.len() < n) {
-                    if let AdditionalProperties::Schema(s) = &o.additional {
-                        let v = self.value(s, depth + 1);
-                        map.insert("key".into(), v);
-                    }
+                if let (true, AdditionalProperties::Schema(s)) = (
+                    o.min_properties.is_some_and(|n| map.len() < n),
+                    &o.additional,
+                ) {
+                    let v = self.value(s, depth + 1);
+                    map.insert("key".into(), v);
                 }
                 Value::Object(map)
             }
@@ -196,6 +200,15 @@ impl<'a> Synth<'a> {
                 }
                 v
             }
+        }
+    }
+
+    /// True when `schema` leads straight back into a schema being synthesised.
+    fn recursive(&self, schema: &Schema) -> bool {
+        match &schema.kind {
+            SchemaKind::Ref(name) => self.stack.contains(&name.as_str()),
+            SchemaKind::Array(a) => self.recursive(&a.items),
+            _ => false,
         }
     }
 

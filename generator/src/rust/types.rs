@@ -220,6 +220,9 @@ pub struct TypeSpace<'a> {
     pub defs: BTreeMap<String, TypeDef>,
     /// Rust name of the generic envelope, if the contract has one.
     pub envelope: Option<String>,
+    /// Inline types already defined, by the JSON pointer of their schema: an inline schema
+    /// reached twice (an `allOf` part merged into another struct) is one type.
+    inline: BTreeMap<String, Ty>,
 }
 
 impl<'a> TypeSpace<'a> {
@@ -242,6 +245,7 @@ impl<'a> TypeSpace<'a> {
             components,
             defs: BTreeMap::new(),
             envelope,
+            inline: BTreeMap::new(),
         }
     }
 
@@ -260,31 +264,29 @@ impl<'a> TypeSpace<'a> {
         let contract = self.contract;
         let doc = doc_lines(schema.title.as_deref(), schema.description.as_deref());
         if let Some(env) = &contract.envelope {
-            if env.schema == wire {
-                if let SchemaKind::Object(obj) = &schema.kind {
-                    let mut fields = self.fields(name, obj, &[]);
-                    let slot = snake_field(&env.data_property, &fields);
-                    let mut default = Ty::Json;
-                    for f in &mut fields {
-                        if f.wire == env.data_property {
-                            default = f.ty.clone();
-                            f.ty = Ty::Named("T".into());
-                            f.optional = false;
-                            f.checks.clear();
-                        }
+            if let (true, SchemaKind::Object(obj)) = (env.schema == wire, &schema.kind) {
+                let mut fields = self.fields(name, obj, &[]);
+                let slot = snake_field(&env.data_property, &fields);
+                let mut default = Ty::Json;
+                for f in &mut fields {
+                    if f.wire == env.data_property {
+                        default = f.ty.clone();
+                        f.ty = Ty::Named("T".into());
+                        f.optional = false;
+                        f.checks.clear();
                     }
-                    let def = TypeDef {
-                        name: name.to_owned(),
-                        doc,
-                        kind: TypeDefKind::Envelope {
-                            fields,
-                            slot,
-                            default,
-                        },
-                    };
-                    self.defs.insert(name.to_owned(), def);
-                    return;
                 }
+                let def = TypeDef {
+                    name: name.to_owned(),
+                    doc,
+                    kind: TypeDefKind::Envelope {
+                        fields,
+                        slot,
+                        default,
+                    },
+                };
+                self.defs.insert(name.to_owned(), def);
+                return;
             }
             if let Some(data) = env.specialisations.get(wire) {
                 let data_ty = self.ty(data, &format!("{name}Data"));
@@ -563,7 +565,12 @@ impl<'a> TypeSpace<'a> {
     }
 
     fn define_inline(&mut self, hint: &str, schema: &Schema) -> Ty {
+        if let Some(ty) = self.inline.get(&schema.pointer) {
+            return ty.clone();
+        }
         let name = self.names.claim(&pascal(hint));
+        self.inline
+            .insert(schema.pointer.clone(), Ty::Named(name.clone()));
         let doc = doc_lines(schema.title.as_deref(), schema.description.as_deref());
         // Reserve the name before recursing so self-references inside find it.
         self.defs.insert(
