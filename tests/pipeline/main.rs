@@ -7,10 +7,14 @@
 //!   malformed input answered with the documented envelope, and a client ↔ server
 //!   roundtrip over a real socket;
 //! - `mock_helpers`: the typed wiremock builders, as a client team would use them;
-//! - `contract`: every body the crate can send validates against the spec's JSON Schemas.
+//! - `contract`: every body the crate can send validates against the spec's JSON Schemas;
+//! - `cli`: the `kontrat` binary: exit codes, atomic writes, the drift check;
+//! - `readme`: the README's tour, verbatim.
 
+mod cli;
 mod client;
 mod contract;
 mod fixtures;
 mod mock_helpers;
+mod readme;
 mod server;

@@ -1,0 +1,147 @@
+//! The `kontrat` binary as users type it: exit codes, atomic writes, the drift check.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn kontrat(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kontrat"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("kontrat runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn generate_without_arguments_writes_the_embedded_spec_crate_and_check_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = kontrat(&["generate"], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("generated generated/auth-api (9 files, 3 operations"));
+    // Byte for byte what is committed.
+    for file in [
+        "Cargo.toml",
+        "src/lib.rs",
+        "src/types.rs",
+        "src/client.rs",
+        "src/server.rs",
+        "src/mock.rs",
+    ] {
+        let written = std::fs::read(dir.path().join("generated/auth-api").join(file)).unwrap();
+        let committed = std::fs::read(workspace().join("generated/auth-api").join(file)).unwrap();
+        assert!(
+            written == committed,
+            "{file} differs from the committed crate"
+        );
+    }
+    let check = kontrat(&["check"], dir.path());
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stdout));
+}
+
+#[test]
+fn check_lists_drift_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(
+        kontrat(&["generate", "--out", "api"], dir.path())
+            .status
+            .success()
+    );
+    std::fs::write(dir.path().join("api/src/types.rs"), "// edited by hand\n").unwrap();
+    std::fs::remove_file(dir.path().join("api/src/mock.rs")).unwrap();
+    std::fs::write(dir.path().join("api/src/notes.rs"), "").unwrap();
+    let check = kontrat(&["check", "--out", "api"], dir.path());
+    assert_eq!(check.status.code(), Some(1));
+    let stdout = text(&check.stdout);
+    assert!(stdout.contains("changed   src/types.rs"), "{stdout}");
+    assert!(stdout.contains("missing   src/mock.rs"), "{stdout}");
+    assert!(stdout.contains("extra     src/notes.rs"), "{stdout}");
+    assert!(
+        stdout.contains("run `kontrat generate --out api`"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_bad_spec_exits_2_with_located_diagnostics_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(
+        kontrat(&["generate", "--out", "api"], dir.path())
+            .status
+            .success()
+    );
+    let before = std::fs::read(dir.path().join("api/src/types.rs")).unwrap();
+    let spec = dir.path().join("broken.yaml");
+    std::fs::write(
+        &spec,
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          $ref: '#/components/responses/Missing'\n  /b:\n    get:\n      operationId: a\n      responses: {'200': {description: ok}}\n",
+    )
+    .unwrap();
+    let out = kontrat(
+        &["generate", "--spec", "broken.yaml", "--out", "api"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("broken.yaml:9:"),
+        "line of the unresolved $ref: {stderr}"
+    );
+    assert!(stderr.contains("unresolved-ref"), "{stderr}");
+    assert!(
+        stderr.contains("duplicate-operation-id"),
+        "all problems, not the first: {stderr}"
+    );
+    assert!(stderr.contains("hint:"), "{stderr}");
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert_eq!(
+        std::fs::read(dir.path().join("api/src/types.rs")).unwrap(),
+        before
+    );
+
+    let yaml = dir.path().join("syntax.yaml");
+    std::fs::write(&yaml, "openapi: 3.0.3\ninfo:\n  title: [unclosed\n").unwrap();
+    let out = kontrat(&["check", "--spec", "syntax.yaml"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("syntax.yaml:"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(kontrat(&["frobnicate"], dir.path()).status.code(), Some(2));
+    assert_eq!(
+        kontrat(&["generate", "--no-such-flag"], dir.path())
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        kontrat(&["generate", "--spec", "missing.yaml"], dir.path())
+            .status
+            .code(),
+        Some(2)
+    );
+    for sub in [
+        &["--help"][..],
+        &["generate", "--help"],
+        &["check", "--help"],
+    ] {
+        let out = kontrat(sub, dir.path());
+        assert_eq!(out.status.code(), Some(0), "{sub:?}");
+        assert!(
+            text(&out.stdout).contains("--spec") || sub == ["--help"],
+            "{sub:?}"
+        );
+    }
+}
