@@ -124,7 +124,8 @@ fn generate(args: &GenerateArgs, check_only: bool) -> anyhow::Result<ExitCode> {
     let options = rust::Options {
         crate_name: args
             .name
-            .clone()
+            .as_deref()
+            .map(rust::package_name)
             .unwrap_or_else(|| rust::crate_name(&contract)),
         spec_file: spec_file_name,
     };

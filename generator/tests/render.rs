@@ -411,3 +411,24 @@ fn a_failed_write_keeps_the_previous_crate() {
         .collect();
     assert_eq!(siblings, ["crate"], "no temporary directory is left behind");
 }
+
+#[test]
+fn mutating_operations_on_a_spec_with_production_carry_the_warning() {
+    let spec = "openapi: 3.0.3\ninfo: {title: W, version: '1'}\nservers:\n  - {url: 'https://api.example.com', description: Production}\npaths:\n  /x:\n    get:\n      operationId: readX\n      responses: {'200': {description: ok}}\n    delete:\n      operationId: deleteX\n      responses: {'204': {description: gone}}\n";
+    let (c, _) = kontrat_generator::load_contract_str("w.yaml", spec).unwrap();
+    let (files, _) = render(&c, "w");
+    let client = &files["src/client.rs"];
+    let warning = "**Production warning:** this operation changes data.";
+    let delete = client.find("pub async fn delete_x").unwrap();
+    let read = client.find("pub async fn read_x").unwrap();
+    let before_delete = &client[read..delete];
+    assert_eq!(
+        before_delete.matches(warning).count(),
+        1,
+        "only deleteX (documented after readX) is warned about"
+    );
+    assert!(
+        !client[..read].contains(warning),
+        "readX does not change data"
+    );
+}

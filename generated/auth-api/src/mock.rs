@@ -15,6 +15,7 @@
 //! ```
 use http::Method;
 use wiremock::{Mock, MockServer, Times};
+#[allow(unused_imports)]
 use crate::examples;
 #[allow(unused_imports)]
 use crate::responses::*;

@@ -56,7 +56,12 @@ pub enum RenderError {
 
 /// The default crate name for a contract: its title in kebab case (`Auth API` → `auth-api`).
 pub fn crate_name(contract: &Contract) -> String {
-    let snake = names::snake(&contract.title).replace('_', "-");
+    package_name(&contract.title)
+}
+
+/// A valid Cargo package name from anything (`My API!` → `my-api`, `1st` → `api-1st`).
+pub fn package_name(raw: &str) -> String {
+    let snake = names::snake(raw).replace('_', "-");
     let trimmed = snake.trim_matches('-');
     if trimmed.is_empty() || trimmed.starts_with(|c: char| c.is_ascii_digit()) {
         format!("api-{trimmed}").trim_end_matches('-').to_owned()

@@ -210,6 +210,16 @@ fn plan_one(
     diags: &mut Diagnostics,
 ) -> OpPlan {
     let mut doc = doc_lines(op.summary.as_deref(), op.description.as_deref());
+    let warned = [op.summary.as_deref(), op.description.as_deref()]
+        .iter()
+        .flatten()
+        .any(|t| t.to_ascii_lowercase().contains("production"));
+    if op.method.is_mutating() && !warned && contract.servers.iter().any(|s| s.is_production()) {
+        push_paragraph(
+            &mut doc,
+            "**Production warning:** this operation changes data. With the Production server selected, real production data is affected; use a development server for testing.",
+        );
+    }
     push_paragraph(&mut doc, &format!("`{} {}`", op.method, op.path));
     if op.deprecated {
         push_paragraph(&mut doc, "**Deprecated** in the contract.");

@@ -56,7 +56,7 @@ pub enum Ty {
 impl Ty {
     fn option(self) -> Ty {
         match self {
-            Ty::Option(_) | Ty::Json | Ty::Unit | Ty::Bytes => self,
+            Ty::Option(_) | Ty::Unit | Ty::Bytes => self,
             other => Ty::Option(Box::new(other)),
         }
     }
@@ -439,12 +439,13 @@ impl<'a> TypeSpace<'a> {
             let rust = names.claim(&snake(&p.name));
             let ty = self.ty(&p.schema, &self.inline_name(owner, &p.name));
             let ty = self.break_cycle(owner, ty);
-            let optional = !p.required;
-            let ty = if optional || p.schema.nullable {
+            let ty = if !p.required || p.schema.nullable {
                 ty.option()
             } else {
                 ty
             };
+            // Left out when absent; `()` (only `null`) has no `None` to leave out.
+            let optional = !p.required && matches!(ty, Ty::Option(_));
             let checks = checks(self.contract, &p.schema, &ty);
             fields.push(Field {
                 rust,
@@ -605,7 +606,7 @@ fn snake_field(wire: &str, fields: &[Field]) -> String {
 }
 
 fn enum_variants(values: &[String]) -> Vec<Variant> {
-    let mut names = Namespace::with_reserved(&["Other"]);
+    let mut names = Namespace::with_reserved(&["Unknown"]);
     values
         .iter()
         .map(|v| Variant {

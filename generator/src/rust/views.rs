@@ -192,7 +192,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn crate_ident(&self) -> String {
-        self.options.crate_name.replace('-', "_")
+        super::names::snake(&self.options.crate_name)
     }
 
     fn servers(&self) -> Vec<ServerView> {
