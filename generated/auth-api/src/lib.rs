@@ -36,6 +36,11 @@
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![allow(
+    clippy::doc_lazy_continuation,
+    clippy::tabs_in_doc_comments,
+    clippy::too_many_arguments
+)]
 #[rustfmt::skip]
 pub mod examples;
 #[rustfmt::skip]

@@ -323,7 +323,12 @@ fn plan_one(
         let mut rdoc = doc_lines(None, Some(&r.description));
         push_paragraph(&mut rdoc, &format!("Status `{}`.", r.status));
         responses.push(ResponsePlan {
-            mock_fn: snake(&variant),
+            // `default()` would read as `Default::default` (and clippy says so).
+            mock_fn: if variant == "Default" {
+                "default_response".to_owned()
+            } else {
+                snake(&variant)
+            },
             variant,
             code,
             range,
