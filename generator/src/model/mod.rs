@@ -425,6 +425,34 @@ impl Contract {
         schema
     }
 
+    /// Names of the component schemas an operation reaches (parameters, bodies, responses,
+    /// response headers), following references transitively.
+    pub fn reachable_schemas(&self) -> std::collections::BTreeSet<String> {
+        let mut pending: Vec<String> = Vec::new();
+        for op in &self.operations {
+            for p in &op.parameters {
+                pending.extend(json_schema::refs_of(&p.schema));
+            }
+            let bodies = op.request_body.iter().flat_map(|b| b.content.values());
+            let responses = op.responses.iter().flat_map(|r| r.content.values());
+            for media in bodies.chain(responses) {
+                if let Some(s) = &media.schema {
+                    pending.extend(json_schema::refs_of(s));
+                }
+            }
+            for h in op.responses.iter().flat_map(|r| r.headers.values()) {
+                pending.extend(json_schema::refs_of(&h.schema));
+            }
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(name) = pending.pop() {
+            if let (true, Some(s)) = (seen.insert(name.clone()), self.schemas.get(&name)) {
+                pending.extend(json_schema::refs_of(s));
+            }
+        }
+        seen
+    }
+
     /// A self-contained JSON Schema (2020-12) of the response body of `operation_id` for
     /// `status` and `media_type`: what a conforming server may send.
     pub fn response_schema(

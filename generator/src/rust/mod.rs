@@ -40,17 +40,15 @@ pub enum RenderError {
     },
     /// A rendered file is not valid Rust.
     #[error(
-        "kontrat produced invalid Rust in {file} at {line}:{column}: {message} (please report this with the spec)"
+        "kontrat produced invalid Rust in {file}: {message}; the unformatted file is at {saved} (please report this with the spec)"
     )]
     InvalidRust {
         /// The file.
         file: String,
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
         /// syn's message.
         message: String,
+        /// Where the unformatted text was saved.
+        saved: String,
     },
 }
 

@@ -223,6 +223,8 @@ pub struct TypeSpace<'a> {
     /// Inline types already defined, by the JSON pointer of their schema: an inline schema
     /// reached twice (an `allOf` part merged into another struct) is one type.
     inline: BTreeMap<String, Ty>,
+    /// Inline types by their shape (the schema without its annotations).
+    inline_shapes: BTreeMap<String, Ty>,
 }
 
 impl<'a> TypeSpace<'a> {
@@ -246,13 +248,21 @@ impl<'a> TypeSpace<'a> {
             defs: BTreeMap::new(),
             envelope,
             inline: BTreeMap::new(),
+            inline_shapes: BTreeMap::new(),
         }
     }
 
     /// Defines every component schema.
+    ///
+    /// Only components reachable from an operation are emitted: a spec's unused schemas
+    /// (GitHub's carries hundreds of webhook payloads) would only cost compile time.
     pub fn define_components(&mut self) {
         let contract = self.contract;
+        let reachable = contract.reachable_schemas();
         for (wire, schema) in &contract.schemas {
+            if !reachable.contains(wire) {
+                continue;
+            }
             let Some(name) = self.components.get(wire).cloned() else {
                 continue;
             };
@@ -569,9 +579,17 @@ impl<'a> TypeSpace<'a> {
         if let Some(ty) = self.inline.get(&schema.pointer) {
             return ty.clone();
         }
+        // The same shape inline in many places (`state: enum [open, closed]`) is one type.
+        let shape = shape_key(schema);
+        if let Some(ty) = self.inline_shapes.get(&shape) {
+            let ty = ty.clone();
+            self.inline.insert(schema.pointer.clone(), ty.clone());
+            return ty;
+        }
         let name = self.names.claim(&pascal(hint));
         self.inline
             .insert(schema.pointer.clone(), Ty::Named(name.clone()));
+        self.inline_shapes.insert(shape, Ty::Named(name.clone()));
         let doc = doc_lines(schema.title.as_deref(), schema.description.as_deref());
         // Reserve the name before recursing so self-references inside find it.
         self.defs.insert(
@@ -657,4 +675,52 @@ fn checks(contract: &Contract, schema: &Schema, ty: &Ty) -> Vec<Check> {
         out.push(Check::Nested);
     }
     out
+}
+
+/// A key equal for schemas that differ only in annotations (descriptions, titles,
+/// examples, where they were written).
+fn shape_key(schema: &Schema) -> String {
+    fn strip(s: &Schema) -> Schema {
+        let mut s = s.clone();
+        s.title = None;
+        s.description = None;
+        s.example = None;
+        s.default = None;
+        s.deprecated = false;
+        s.pointer = String::new();
+        s.kind = match s.kind {
+            SchemaKind::Object(mut o) => {
+                for p in &mut o.properties {
+                    p.schema = strip(&p.schema);
+                }
+                if let AdditionalProperties::Schema(inner) = &o.additional {
+                    o.additional = AdditionalProperties::Schema(Box::new(strip(inner)));
+                }
+                SchemaKind::Object(o)
+            }
+            SchemaKind::Array(mut a) => {
+                a.items = Box::new(strip(&a.items));
+                SchemaKind::Array(a)
+            }
+            SchemaKind::AllOf(parts) => SchemaKind::AllOf(parts.iter().map(strip).collect()),
+            SchemaKind::OneOf {
+                variants,
+                discriminator,
+            } => SchemaKind::OneOf {
+                variants: variants.iter().map(strip).collect(),
+                discriminator,
+            },
+            SchemaKind::AnyOf {
+                variants,
+                discriminator,
+            } => SchemaKind::AnyOf {
+                variants: variants.iter().map(strip).collect(),
+                discriminator,
+            },
+            SchemaKind::Not(inner) => SchemaKind::Not(Box::new(strip(&inner))),
+            other => other,
+        };
+        s
+    }
+    format!("{:?}", strip(schema))
 }

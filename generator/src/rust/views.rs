@@ -122,11 +122,48 @@ pub(super) fn render(
         ("src/server.rs", ctx.server().render(), "server.rs"),
         ("src/mock.rs", ctx.mock().render(), "mock.rs"),
     ];
+    let mut sources = Vec::new();
     for (path, rendered, template) in rust_files {
         let source = rendered.map_err(|source| RenderError::Template { template, source })?;
-        files.insert(path.into(), rust_file(path, &source, &header)?);
+        sources.push((path, source));
+    }
+    for (path, formatted) in format_all(sources, &header) {
+        files.insert(path.into(), formatted?);
     }
     Ok(files)
+}
+
+/// Parses and pretty-prints every file, on as many threads as there are cores (the
+/// biggest cost of generation for large specs). Output order does not depend on timing:
+/// results come back keyed by path.
+fn format_all(
+    mut sources: Vec<(&'static str, String)>,
+    header: &str,
+) -> Vec<(&'static str, Result<String, RenderError>)> {
+    // Largest first, so the last file to start is a small one.
+    sources.sort_by_key(|(_, s)| std::cmp::Reverse(s.len()));
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(sources.len())
+        .max(1);
+    let queue = std::sync::Mutex::new(sources.into_iter());
+    let done = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let next = queue.lock().map(|mut q| q.next()).unwrap_or(None);
+                    let Some((path, source)) = next else { break };
+                    let formatted = rust_file(path, &source, header);
+                    drop(source);
+                    if let Ok(mut d) = done.lock() {
+                        d.push((path, formatted));
+                    }
+                }
+            });
+        }
+    });
+    done.into_inner().unwrap_or_default()
 }
 
 fn render_text(t: &CargoView, name: &'static str) -> Result<String, RenderError> {
