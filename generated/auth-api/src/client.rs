@@ -80,6 +80,8 @@ impl Client {
             _ => Err(Error::Undocumented(raw)),
         }
     }
+}
+impl Client {
     /// Access token yenile
     ///
     /// **Production uyarisi:** Bu endpoint veri degistirir veya operasyon tetikleyebilir. API Playground icinde Production server seciliyse gercek production verisi etkilenir; test icin Development server kullanin.
@@ -143,6 +145,8 @@ impl Client {
             _ => Err(Error::Undocumented(raw)),
         }
     }
+}
+impl Client {
     /// Refresh token iptal et
     ///
     /// **Production uyarisi:** Bu endpoint veri degistirir veya operasyon tetikleyebilir. API Playground icinde Production server seciliyse gercek production verisi etkilenir; test icin Development server kullanin.

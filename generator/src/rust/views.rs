@@ -4,7 +4,7 @@
 use askama::Template;
 
 use super::doc::{lit, push_paragraph};
-use super::format::rust_file;
+use super::format::format_chunk;
 use super::names::{pascal, snake};
 use super::operations::{self, AuthPlan, BodyEncoding, OpPlan, ResponsePlan, SuccessPlan};
 use super::types::{Check, Field, Ty, TypeDef, TypeDefKind, TypeSpace};
@@ -133,37 +133,76 @@ pub(super) fn render(
     Ok(files)
 }
 
-/// Parses and pretty-prints every file, on as many threads as there are cores (the
-/// biggest cost of generation for large specs). Output order does not depend on timing:
-/// results come back keyed by path.
+/// Parses and pretty-prints every file, chunk by chunk, on as many threads as there are
+/// cores (the biggest cost of generation for large specs). The output does not depend on
+/// timing: every chunk goes back to its slot.
 fn format_all(
-    mut sources: Vec<(&'static str, String)>,
+    sources: Vec<(&'static str, String)>,
     header: &str,
 ) -> Vec<(&'static str, Result<String, RenderError>)> {
-    // Largest first, so the last file to start is a small one.
-    sources.sort_by_key(|(_, s)| std::cmp::Reverse(s.len()));
+    let work: Vec<(usize, usize, &str)> = sources
+        .iter()
+        .enumerate()
+        .flat_map(|(f, (_, source))| {
+            super::format::chunks(source)
+                .into_iter()
+                .enumerate()
+                .map(move |(c, chunk)| (f, c, chunk))
+        })
+        .collect();
+    let mut slots: Vec<Vec<Option<Result<String, RenderError>>>> = sources
+        .iter()
+        .map(|(_, source)| super::format::chunks(source).iter().map(|_| None).collect())
+        .collect();
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(sources.len())
-        .max(1);
-    let queue = std::sync::Mutex::new(sources.into_iter());
-    let done = std::sync::Mutex::new(Vec::new());
+        .clamp(1, 8);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(Vec::with_capacity(work.len()));
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
+                let mut mine = Vec::new();
                 loop {
-                    let next = queue.lock().map(|mut q| q.next()).unwrap_or(None);
-                    let Some((path, source)) = next else { break };
-                    let formatted = rust_file(path, &source, header);
-                    drop(source);
-                    if let Ok(mut d) = done.lock() {
-                        d.push((path, formatted));
-                    }
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(&(f, c, chunk)) = work.get(i) else {
+                        break;
+                    };
+                    mine.push((f, c, format_chunk(sources[f].0, chunk)));
+                }
+                if let Ok(mut all) = results.lock() {
+                    all.extend(mine);
                 }
             });
         }
     });
-    done.into_inner().unwrap_or_default()
+    for (f, c, formatted) in results.into_inner().unwrap_or_default() {
+        slots[f][c] = Some(formatted);
+    }
+    sources
+        .iter()
+        .zip(slots)
+        .map(|((path, _), chunks)| {
+            let mut out = format!("{header}\n");
+            for chunk in chunks {
+                match chunk {
+                    Some(Ok(text)) => out.push_str(&text),
+                    Some(Err(e)) => return (*path, Err(e)),
+                    None => {
+                        return (
+                            *path,
+                            Err(RenderError::InvalidRust {
+                                file: (*path).to_owned(),
+                                message: "a formatting worker stopped early".to_owned(),
+                                saved: String::new(),
+                            }),
+                        );
+                    }
+                }
+            }
+            (*path, Ok(out))
+        })
+        .collect()
 }
 
 fn render_text(t: &CargoView, name: &'static str) -> Result<String, RenderError> {
@@ -393,13 +432,13 @@ impl<'a> Ctx<'a> {
                     .iter()
                     .filter_map(|r| {
                         let text = r.example.as_ref()?;
-                        let pretty = if r.json {
-                            serde_json::from_str::<serde_json::Value>(text)
-                                .ok()
-                                .and_then(|v| serde_json::to_string_pretty(&v).ok())
-                                .unwrap_or_else(|| text.clone())
-                        } else {
-                            text.clone()
+                        // JSON as a raw literal reads well (JSON strings hold no raw
+                        // newlines); any other text is escaped onto one line.
+                        let literal = match serde_json::from_str::<serde_json::Value>(text) {
+                            Ok(v) if r.json => {
+                                raw_lit(&serde_json::to_string_pretty(&v).unwrap_or_default())
+                            }
+                            _ => lit(text),
                         };
                         Some(ExampleView {
                             doc: doc_attrs(&[format!(
@@ -409,7 +448,7 @@ impl<'a> Ctx<'a> {
                                 first_line(r.doc.first().map(String::as_str).unwrap_or_default())
                             )]),
                             name: example_const(r),
-                            text: raw_lit(&pretty),
+                            text: literal,
                         })
                     })
                     .collect();
