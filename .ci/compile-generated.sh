@@ -5,6 +5,7 @@
 #   cargo clippy --all-targets --all-features -D warnings   (client + server + mock)
 #   cargo clippy --no-default-features -D warnings          (types only)
 #   rustdoc -D warnings                                     (fixtures)
+#   cargo test -p fixture-behaviour                         (the petstore crate at work)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -31,6 +32,12 @@ done
 for spec in "$corpus"/openapi-3.0/*.json "$corpus"/openapi-3.1/*.json; do
   generate "$spec" "corpus-$(basename "${spec%.*}" | tr 'A-Z._' 'a-z--')"
 done
+# Behaviour tests against the petstore fixture crate (tagged unions, recursion,
+# parameters, problem+json fallback).
+mkdir -p "$work/fixture-behaviour"
+cp -r generator/tests/fixtures/behaviour/tests "$work/fixture-behaviour/"
+cp generator/tests/fixtures/behaviour/Cargo.toml.in "$work/fixture-behaviour/Cargo.toml"
+members+=("\"fixture-behaviour\"")
 (IFS=,; printf '[workspace]\nmembers = [%s]\nresolver = "2"\n' "${members[*]}") > "$work/Cargo.toml"
 cp Cargo.lock "$work/Cargo.lock"
 cd "$work"
@@ -38,4 +45,5 @@ export CARGO_TARGET_DIR="$root/target/generated-check"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 cargo clippy --workspace --no-default-features -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --all-features -q "${fixtures[@]}"
+cargo test -p fixture-behaviour
 echo "generated crates compile cleanly: ${#members[@]}"

@@ -214,14 +214,41 @@ impl<'a> Synth<'a> {
 
     /// The least value that is still plausible, used to stop recursion.
     fn smallest(&self, schema: &Schema) -> Value {
-        if schema.nullable {
+        self.smallest_at(schema, 0)
+    }
+
+    /// Required properties only, with the least value of each (bounded depth: a schema
+    /// that requires itself has no finite value anyway).
+    fn smallest_at(&self, schema: &Schema, depth: usize) -> Value {
+        if schema.nullable || depth > MAX_DEPTH {
             return Value::Null;
         }
-        match &self.contract.resolve(schema).kind {
-            SchemaKind::Array(_) => json!([]),
-            SchemaKind::Object(_) => json!({}),
-            SchemaKind::String(_) => json!(""),
-            SchemaKind::Integer(_) | SchemaKind::Number(_) => json!(0),
+        let resolved = self.contract.resolve(schema);
+        if let Some(v) = resolved.example.as_ref().or(resolved.default.as_ref()) {
+            return v.clone();
+        }
+        match &resolved.kind {
+            SchemaKind::Array(a) => {
+                let item = self.smallest_at(&a.items, depth + 1);
+                Value::Array(vec![item; a.min_items.unwrap_or(0)])
+            }
+            SchemaKind::Object(o) => Value::Object(
+                o.properties
+                    .iter()
+                    .filter(|p| p.required)
+                    .map(|p| (p.name.clone(), self.smallest_at(&p.schema, depth + 1)))
+                    .collect(),
+            ),
+            SchemaKind::String(s) => match s.enumeration.first() {
+                Some(v) => json!(v),
+                None => json!("x".repeat(s.min_length.unwrap_or(0))),
+            },
+            SchemaKind::Integer(i) => {
+                json!(i.enumeration.first().copied().or(i.minimum).unwrap_or(0))
+            }
+            SchemaKind::Number(n) => {
+                json!(n.enumeration.first().copied().or(n.minimum).unwrap_or(0.0))
+            }
             SchemaKind::Boolean => json!(false),
             _ => Value::Null,
         }

@@ -225,7 +225,22 @@ fn plan_one(
         push_paragraph(&mut doc, "**Deprecated** in the contract.");
     }
 
-    let mut arg_names = Namespace::with_reserved(&["self", "body", "auth"]);
+    // Locals of the generated client methods and server handlers.
+    let mut arg_names = Namespace::with_reserved(&[
+        "self",
+        "body",
+        "auth",
+        "path",
+        "request",
+        "raw",
+        "api",
+        "parts",
+        "path_params",
+        "value",
+        "rejection",
+        "status",
+        "response",
+    ]);
     let mut params = Vec::new();
     for location in [
         ParameterLocation::Path,

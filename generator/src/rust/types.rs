@@ -148,6 +148,10 @@ pub enum TypeDefKind {
     Union {
         /// Variants in spec order.
         variants: Vec<UnionVariant>,
+        /// With a `discriminator`: the tag property; each variant lists its tag values.
+        /// Decoding then picks the variant by tag (an unknown tag is kept, not an
+        /// error) instead of trying each shape in turn.
+        tag: Option<String>,
     },
     /// `type X = …;`.
     Alias(Ty),
@@ -205,6 +209,8 @@ pub struct UnionVariant {
     pub rust: String,
     /// The payload type.
     pub ty: Ty,
+    /// Discriminator values selecting this variant (tagged unions only).
+    pub tags: Vec<String>,
 }
 
 /// All types of one contract.
@@ -360,7 +366,14 @@ impl<'a> TypeSpace<'a> {
                     None
                 }
             }
-            SchemaKind::OneOf { variants, .. } | SchemaKind::AnyOf { variants, .. } => {
+            SchemaKind::OneOf {
+                variants,
+                discriminator,
+            }
+            | SchemaKind::AnyOf {
+                variants,
+                discriminator,
+            } => {
                 let non_null: Vec<&Schema> = variants
                     .iter()
                     .filter(|v| !matches!(v.kind, SchemaKind::Null))
@@ -368,7 +381,11 @@ impl<'a> TypeSpace<'a> {
                 if non_null.len() < 2 {
                     return None;
                 }
-                let mut names = Namespace::default();
+                // Tagged only when every variant is a named schema the tag can name.
+                let tag = discriminator
+                    .as_ref()
+                    .filter(|_| non_null.iter().all(|v| v.ref_name().is_some()));
+                let mut names = Namespace::with_reserved(&["Unknown"]);
                 let out = non_null
                     .iter()
                     .enumerate()
@@ -378,13 +395,33 @@ impl<'a> TypeSpace<'a> {
                             _ => format!("Variant{i}"),
                         };
                         let ty = self.ty(v, &format!("{name}{hint}"));
+                        let tags = match (tag, v.ref_name()) {
+                            (Some(d), Some(target)) => {
+                                let mapped: Vec<String> = d
+                                    .mapping
+                                    .iter()
+                                    .filter(|(_, t)| t == target)
+                                    .map(|(value, _)| value.clone())
+                                    .collect();
+                                if mapped.is_empty() {
+                                    vec![target.to_owned()]
+                                } else {
+                                    mapped
+                                }
+                            }
+                            _ => Vec::new(),
+                        };
                         UnionVariant {
                             rust: names.claim(&hint),
                             ty,
+                            tags,
                         }
                     })
                     .collect();
-                Some(TypeDefKind::Union { variants: out })
+                Some(TypeDefKind::Union {
+                    variants: out,
+                    tag: tag.map(|d| d.property.clone()),
+                })
             }
             _ => None,
         }
@@ -448,7 +485,6 @@ impl<'a> TypeSpace<'a> {
         for p in &obj.properties {
             let rust = names.claim(&snake(&p.name));
             let ty = self.ty(&p.schema, &self.inline_name(owner, &p.name));
-            let ty = self.break_cycle(owner, ty);
             let ty = if !p.required || p.schema.nullable {
                 ty.option()
             } else {
@@ -467,17 +503,6 @@ impl<'a> TypeSpace<'a> {
             });
         }
         fields
-    }
-
-    /// `Box`es a field that refers straight back to its owner (`struct Node { next: Node }`).
-    fn break_cycle(&self, owner: &str, ty: Ty) -> Ty {
-        match ty {
-            Ty::Named(ref n) if n == owner => Ty::Boxed(Box::new(ty)),
-            Ty::Option(inner) if matches!(&*inner, Ty::Named(n) if n == owner) => {
-                Ty::Option(Box::new(Ty::Boxed(inner)))
-            }
-            other => other,
-        }
     }
 
     /// A name for an inline type found under `owner.prop`: the property's own name when
@@ -723,4 +748,169 @@ fn shape_key(schema: &Schema) -> String {
         s
     }
     format!("{:?}", strip(schema))
+}
+
+/// Names a value of `ty` contains directly (not behind a `Vec`, map or `Box`).
+fn by_value(ty: &Ty, out: &mut Vec<String>) {
+    match ty {
+        Ty::Named(n) => out.push(n.clone()),
+        Ty::Option(inner) => by_value(inner, out),
+        Ty::Envelope(n, data) => {
+            out.push(n.clone());
+            by_value(data, out);
+        }
+        _ => {}
+    }
+}
+
+/// `ty` with every direct occurrence of a name in `targets` boxed.
+fn box_in(ty: &Ty, targets: &std::collections::BTreeSet<String>) -> Ty {
+    match ty {
+        Ty::Named(n) if targets.contains(n) => Ty::Boxed(Box::new(ty.clone())),
+        Ty::Option(inner) => Ty::Option(Box::new(box_in(inner, targets))),
+        Ty::Envelope(n, data) => Ty::Envelope(n.clone(), Box::new(box_in(data, targets))),
+        other => other.clone(),
+    }
+}
+
+impl TypeSpace<'_> {
+    /// Boxes every field and variant through which a type contains itself, directly or
+    /// through others (`A { b: B }`, `B { a: Option<A> }`): such types would have no size.
+    /// Strongly connected components of the "contains by value" graph find them all.
+    pub fn box_cycles(&mut self) {
+        let names: Vec<String> = self.defs.keys().cloned().collect();
+        let index: BTreeMap<&str, usize> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.as_str(), i))
+            .collect();
+        let edges: Vec<Vec<usize>> = names
+            .iter()
+            .map(|n| {
+                let mut out = Vec::new();
+                if let Some(def) = self.defs.get(n) {
+                    for ty in def_types(def) {
+                        by_value(ty, &mut out);
+                    }
+                }
+                out.iter()
+                    .filter_map(|m| index.get(m.as_str()).copied())
+                    .collect()
+            })
+            .collect();
+        let component = strongly_connected(&edges);
+        for (i, name) in names.iter().enumerate() {
+            // The names in this type's own cycle (itself included when it loops on itself).
+            let cyclic: std::collections::BTreeSet<String> = edges[i]
+                .iter()
+                .filter(|&&j| component[j] == component[i])
+                .map(|&j| names[j].clone())
+                .collect();
+            if cyclic.is_empty() {
+                continue;
+            }
+            if let Some(def) = self.defs.get_mut(name) {
+                match &mut def.kind {
+                    TypeDefKind::Struct { fields, .. } | TypeDefKind::Envelope { fields, .. } => {
+                        for f in fields {
+                            f.ty = box_in(&f.ty, &cyclic);
+                        }
+                    }
+                    TypeDefKind::Union { variants, .. } => {
+                        for v in variants {
+                            v.ty = box_in(&v.ty, &cyclic);
+                        }
+                    }
+                    TypeDefKind::Alias(ty) => *ty = box_in(ty, &cyclic),
+                    TypeDefKind::StringEnum { .. } => {}
+                }
+            }
+        }
+    }
+}
+
+/// The types a definition holds.
+fn def_types(def: &TypeDef) -> Vec<&Ty> {
+    match &def.kind {
+        TypeDefKind::Struct { fields, extra, .. } => {
+            let mut out: Vec<&Ty> = fields.iter().map(|f| &f.ty).collect();
+            out.extend(extra.iter());
+            out
+        }
+        TypeDefKind::Envelope { fields, .. } => fields.iter().map(|f| &f.ty).collect(),
+        TypeDefKind::Union { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
+        TypeDefKind::Alias(ty) => vec![ty],
+        TypeDefKind::StringEnum { .. } => Vec::new(),
+    }
+}
+
+/// Tarjan's algorithm, iterative (deep type graphs must not overflow the stack): the
+/// component number of every node.
+fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
+    let n = edges.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut component = vec![usize::MAX; n];
+    let mut next_index = 0;
+    let mut next_component = 0;
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        // (node, next edge to look at)
+        let mut call: Vec<(usize, usize)> = vec![(root, 0)];
+        index[root] = next_index;
+        low[root] = next_index;
+        next_index += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (v, ref mut e)) = call.last_mut() {
+            if let Some(&w) = edges[v].get(*e) {
+                *e += 1;
+                if index[w] == usize::MAX {
+                    index[w] = next_index;
+                    low[w] = next_index;
+                    next_index += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    call.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+            } else {
+                call.pop();
+                if let Some(&(parent, _)) = call.last() {
+                    low[parent] = low[parent].min(low[v]);
+                }
+                if low[v] == index[v] {
+                    while let Some(w) = stack.pop() {
+                        on_stack[w] = false;
+                        component[w] = next_component;
+                        if w == v {
+                            break;
+                        }
+                    }
+                    next_component += 1;
+                }
+            }
+        }
+    }
+    component
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strongly_connected;
+
+    #[test]
+    fn components() {
+        // 0 → 1 → 2 → 0, 3 → 3, 4 alone.
+        let c = strongly_connected(&[vec![1], vec![2], vec![0], vec![3], vec![]]);
+        assert_eq!(c[0], c[1]);
+        assert_eq!(c[1], c[2]);
+        assert_ne!(c[0], c[3]);
+        assert_ne!(c[3], c[4]);
+    }
 }

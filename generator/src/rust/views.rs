@@ -55,6 +55,22 @@ const RESERVED: &[&str] = &[
     "Drop",
     "Future",
     "SelfValue",
+    // Imported by name in the generated modules (an explicit import would shadow a
+    // schema of the same name brought in by `use crate::types::*`).
+    "Deref",
+    "Bytes",
+    "HeaderMap",
+    "StatusCode",
+    "Method",
+    "Mock",
+    "MockServer",
+    "Times",
+    "Arc",
+    "Request",
+    "State",
+    "IntoResponse",
+    "Response",
+    "Router",
 ];
 
 /// A doc comment as `#[doc = "…"]` literals, one per line (rustdoc's ` text` convention).
@@ -99,6 +115,7 @@ pub(super) fn render(
     let mut space = TypeSpace::new(contract, &reserved);
     space.define_components();
     let ops = operations::plan(contract, &mut space, diagnostics);
+    space.box_cycles();
     diagnostics.items.append(&mut space.warnings);
 
     let ctx = Ctx::new(contract, options, &space, &ops, trait_name);
@@ -783,6 +800,9 @@ struct DefView {
     variant_docs: Vec<String>,
     values: String,
     union_variants: Vec<(String, String)>,
+    /// Tagged unions: the tag property (a literal) and `(tag patterns, variant)`.
+    tag: String,
+    tag_arms: Vec<(String, String)>,
     alias: String,
     validations: Vec<ValidationView>,
     /// For envelopes: the Rust name of the data slot.
@@ -822,6 +842,8 @@ impl DefView {
             variant_docs: Vec::new(),
             values: String::new(),
             union_variants: Vec::new(),
+            tag: String::new(),
+            tag_arms: Vec::new(),
             alias: String::new(),
             validations: Vec::new(),
             envelope_slot: String::new(),
@@ -890,15 +912,27 @@ impl DefView {
                     ),
                 );
             }
-            TypeDefKind::Union { variants } => {
-                view.kind = "union";
+            TypeDefKind::Union { variants, tag } => {
+                view.kind = if tag.is_some() { "tagged" } else { "union" };
                 view.union_variants = variants
                     .iter()
                     .map(|v| (v.rust.clone(), v.ty.to_string()))
                     .collect();
+                view.tag = tag.as_ref().map(|t| lit(t)).unwrap_or_default();
+                view.tag_arms = variants
+                    .iter()
+                    .map(|v| {
+                        let pats: Vec<String> = v.tags.iter().map(|t| lit(t)).collect();
+                        (pats.join(" | "), v.rust.clone())
+                    })
+                    .collect();
                 push_paragraph(
                     &mut doc,
-                    "One of several shapes (`oneOf`/`anyOf`), tried in order when decoding.",
+                    if tag.is_some() {
+                        "One of several shapes (`oneOf`/`anyOf`), chosen by its discriminator when decoding; an undocumented discriminator value is kept in `Unknown` and never sent."
+                    } else {
+                        "One of several shapes (`oneOf`/`anyOf`), tried in order when decoding."
+                    },
                 );
             }
             TypeDefKind::Alias(ty) => {
@@ -986,6 +1020,11 @@ fn validation_view(f: &Field) -> Option<ValidationView> {
     } else {
         format!("self.{}", f.rust)
     };
+    let len = if optional {
+        "value.len()".to_owned()
+    } else {
+        format!("self.{}.len()", f.rust)
+    };
     let mut calls = Vec::new();
     for c in &f.checks {
         let call = match c {
@@ -1010,10 +1049,10 @@ fn validation_view(f: &Field) -> Option<ValidationView> {
                 )
             }
             Check::MinItems(n) if matches!(inner, Ty::Vec(_)) => {
-                format!("validation::min_items(&path, {value_ref}.len(), {n}, errors);")
+                format!("validation::min_items(&path, {len}, {n}, errors);")
             }
             Check::MaxItems(n) if matches!(inner, Ty::Vec(_)) => {
-                format!("validation::max_items(&path, {value_ref}.len(), {n}, errors);")
+                format!("validation::max_items(&path, {len}, {n}, errors);")
             }
             Check::Nested => {
                 calls.push(format!("self.{}.validate(&path, errors);", f.rust));

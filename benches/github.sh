@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Generation benchmark on GitHub's REST API description (npm @octokit/openapi: 1,223
+# operations, OpenAPI 3.0.3, 13 MB), side by side with OpenAPI Generator's `rust` client
+# generator in the same run (PyPI openapi-generator-cli bundles its jar; needs Java 17).
+# Reports wall time and peak RSS of each, and their ratio. With --compile it also times
+# `cargo check --all-features` of kontrat's crate, from scratch and after touching lib.rs.
+#
+#   bash benches/github.sh [--compile] [--no-openapi-generator]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+compile=0; reference=1
+for a in "$@"; do
+  case "$a" in
+    --compile) compile=1 ;;
+    --no-openapi-generator) reference=0 ;;
+  esac
+done
+cache="$root/target/bench-cache"; mkdir -p "$cache"
+command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
+
+spec="$cache/package/generated/api.github.com.json"
+if [ ! -f "$spec" ]; then
+  (cd "$cache" && npm pack -q @octokit/openapi@23.0.2 >/dev/null && tar xzf octokit-openapi-23.0.2.tgz)
+fi
+cargo build -q --release --bin kontrat
+out=$(mktemp -d); trap 'rm -rf "$out"' EXIT
+
+measure() { # label command... → "seconds KB" (median of 3 runs by time)
+  local best=""
+  for _ in 1 2 3; do
+    /usr/bin/time -f "%e %M" -o "$out/t" "$@" >/dev/null 2>&1
+    best+="$(cat "$out/t")"$'\n'
+  done
+  printf '%s' "$best" | sort -n | sed -n 2p
+}
+
+read -r k_s k_kb < <(measure target/release/kontrat generate --spec "$spec" --out "$out/kontrat" --name github-api)
+echo "kontrat generate:        ${k_s} s, $(( k_kb / 1024 )) MB peak RSS ($(du -sh "$out/kontrat/src" | cut -f1) of Rust)"
+
+if [ "$reference" = 1 ]; then
+  command -v openapi-generator-cli >/dev/null || pip install -q openapi-generator-cli
+  /usr/bin/time -f "%e %M" -o "$out/t" openapi-generator-cli generate -g rust -i "$spec" -o "$out/oag" \
+    --skip-validate-spec >/dev/null 2>&1 || true
+  read -r o_s o_kb < "$out/t"
+  echo "openapi-generator rust:  ${o_s} s, $(( o_kb / 1024 )) MB peak RSS"
+  awk -v k="$k_s" -v o="$o_s" -v kk="$k_kb" -v ok="$o_kb" \
+    'BEGIN {printf "ratio: kontrat is %.1fx faster and uses %.1fx less memory\n", o/k, ok/kk}'
+fi
+
+if [ "$compile" = 1 ]; then
+  ws="$out/ws"; mkdir -p "$ws"; cp -r "$out/kontrat" "$ws/github"
+  printf '[workspace]\nmembers = ["github"]\nresolver = "2"\n' > "$ws/Cargo.toml"
+  cp Cargo.lock "$ws/"
+  export CARGO_TARGET_DIR="$root/target/bench-compile"
+  (cd "$ws" && cargo fetch -q && cargo check -q --all-features -p serde_json -p axum -p reqwest -p wiremock) # dependencies first
+  s=$(date +%s%N); (cd "$ws" && cargo check -q --all-features); e=$(date +%s%N)
+  echo "cargo check (crate only, deps built): $(( (e - s) / 1000000 )) ms"
+  touch "$ws/github/src/lib.rs"
+  s=$(date +%s%N); (cd "$ws" && cargo check -q --all-features); e=$(date +%s%N)
+  echo "cargo check after touching lib.rs:    $(( (e - s) / 1000000 )) ms"
+fi
