@@ -1,4 +1,5 @@
 //! Integration tests of the generator crate.
 
+mod fuzz;
 mod loader;
 mod render;

@@ -280,6 +280,18 @@ fn plan_one(
             Some((media, m)) => (media.to_owned(), m, BodyEncoding::Json),
             None => {
                 let (media, m) = rb.content.iter().next()?;
+                let essence = media.split(';').next().unwrap_or_default().trim();
+                if matches!(essence, "application/x-www-form-urlencoded" | "multipart/form-data") {
+                    // The documented fallback: callers encode the form themselves.
+                    diags.push(
+                        Diagnostic::warning(
+                            "untyped-form-body",
+                            format!("{}/requestBody", op.pointer),
+                            format!("`{media}` body of `{}` is passed as raw bytes (bytes::Bytes), not as a typed struct", op.id),
+                        )
+                        .with_hint("encode the form in the caller, or offer an application/json body too"),
+                    );
+                }
                 (media.clone(), m, BodyEncoding::Bytes)
             }
         };
