@@ -10,7 +10,7 @@
 //!
 //! - [`types`]: the schemas of the contract (with the generic response envelope), the [`Validate`] trait and serde helpers;
 //! - [`examples`]: the documented examples, as JSON text;
-//! - [`responses`]: per operation an enum of all its documented responses;
+//! - `responses` (features `server` and `mock`): per operation an enum of all its documented responses;
 //! - `client` (feature `client`, on by default): a typed async client built on reqwest;
 //! - `server` (feature `server`): the `AuthApi` trait to implement and an axum router that decodes and validates requests and answers every failure in the documented shape;
 //! - `mock` (feature `mock`): typed wiremock builders serving the documented examples.
@@ -43,6 +43,7 @@
 )]
 #[rustfmt::skip]
 pub mod examples;
+#[cfg(any(feature = "server", feature = "mock"))]
 #[rustfmt::skip]
 pub mod responses;
 #[rustfmt::skip]
@@ -62,6 +63,7 @@ pub mod server;
 pub use client::*;
 #[cfg(feature = "mock")]
 pub use mock::*;
+#[cfg(any(feature = "server", feature = "mock"))]
 pub use responses::*;
 #[cfg(feature = "server")]
 pub use server::*;
