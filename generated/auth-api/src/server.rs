@@ -75,24 +75,26 @@ pub trait AuthApi: Send + Sync + 'static {
 ///
 /// Serve it with `axum::serve(listener, router(api))`.
 pub fn router<A: AuthApi>(api: A) -> Router {
-    Router::new()
+    let router = Router::new();
+    let router = router
         .route(
             "/api/v1/auth/logout",
             axum::routing::post(handle_logout::<A>)
                 .fallback(support::method_not_allowed("POST")),
-        )
+        );
+    let router = router
         .route(
             "/api/v1/auth/refresh",
             axum::routing::post(handle_refresh_token::<A>)
                 .fallback(support::method_not_allowed("POST")),
-        )
+        );
+    let router = router
         .route(
             "/api/v1/auth/revoke",
             axum::routing::post(handle_revoke_refresh_token::<A>)
                 .fallback(support::method_not_allowed("POST")),
-        )
-        .fallback(support::not_found)
-        .with_state(Arc::new(api))
+        );
+    router.fallback(support::not_found).with_state(Arc::new(api))
 }
 async fn handle_logout<A: AuthApi>(
     State(api): State<Arc<A>>,

@@ -17,7 +17,8 @@ pub fn build(spec: &Spec, diagnostics: &mut Diagnostics) -> Contract {
     let mut b = Builder {
         spec,
         diags: diagnostics,
-        inline_stack: Vec::new(),
+        synthetic: BTreeMap::new(),
+        synthetic_names: BTreeMap::new(),
     };
     let api = &spec.openapi;
 
@@ -81,6 +82,11 @@ pub fn build(spec: &Spec, diagnostics: &mut Diagnostics) -> Contract {
         check_security_names(op, &security_schemes, b.diags);
     }
 
+    // Schemas reached by `$ref`s into the middle of other schemas become named schemas.
+    let mut schemas = schemas;
+    for (name, schema) in std::mem::take(&mut b.synthetic) {
+        schemas.entry(name).or_insert(schema);
+    }
     let mut contract = Contract {
         title: api.info.title.clone(),
         version: api.info.version.clone(),
@@ -98,8 +104,13 @@ pub fn build(spec: &Spec, diagnostics: &mut Diagnostics) -> Contract {
 struct Builder<'a> {
     spec: &'a Spec,
     diags: &'a mut Diagnostics,
-    /// Non-component `$ref`s being expanded inline, to stop on recursion through them.
-    inline_stack: Vec<String>,
+    /// Schemas reached by a `$ref` to a pointer that is not a component schema (into
+    /// `#/paths/…`, or a property of a component), by their synthetic name. Expanding
+    /// them inline at every use is exponential on specs whose refs point into each
+    /// other's interiors (Azure's do); naming them once keeps the model linear.
+    synthetic: BTreeMap<String, Schema>,
+    /// The synthetic name of each such reference.
+    synthetic_names: BTreeMap<String, String>,
 }
 
 impl Builder<'_> {
@@ -428,17 +439,11 @@ impl Builder<'_> {
                 return Schema::new(SchemaKind::Ref(name), pointer);
             }
         }
-        // Any other pointer (into #/paths/…, or a property of a component): expand inline.
-        if self.inline_stack.iter().any(|r| r == reference) {
-            self.diags.push(
-                Diagnostic::warning(
-                    "recursive-inline-ref",
-                    pointer,
-                    format!("`{reference}` refers to itself without passing through a named component schema; typed as any value"),
-                )
-                .with_hint("move the recursive schema to #/components/schemas and refer to it there"),
-            );
-            return Schema::new(SchemaKind::Any, pointer);
+        // Any other pointer (into #/paths/…, or a property of a component): a named schema
+        // of its own, converted once. A reference back to it while it is being converted
+        // is a plain reference, so recursion needs no special case.
+        if let Some(name) = self.synthetic_names.get(reference) {
+            return Schema::new(SchemaKind::Ref(name.clone()), pointer);
         }
         let item: ReferenceOr<oa::Schema> = ReferenceOr::Reference {
             reference: reference.to_owned(),
@@ -446,10 +451,54 @@ impl Builder<'_> {
         let Some(resolved) = self.resolve(&item, pointer) else {
             return Schema::new(SchemaKind::Any, pointer);
         };
-        self.inline_stack.push(reference.to_owned());
-        let s = self.schema_item(&resolved, reference);
-        self.inline_stack.pop();
-        s
+        let name = self.synthetic_name(reference);
+        self.synthetic_names
+            .insert(reference.to_owned(), name.clone());
+        self.synthetic
+            .insert(name.clone(), Schema::new(SchemaKind::Any, reference));
+        let converted = self.schema_item(&resolved, reference);
+        self.synthetic.insert(name.clone(), converted);
+        Schema::new(SchemaKind::Ref(name), pointer)
+    }
+
+    /// `#/components/schemas/Pet/properties/owner` → `Pet.owner`: the meaningful segments,
+    /// unique among component and synthetic names.
+    fn synthetic_name(&self, reference: &str) -> String {
+        let skip = [
+            "#",
+            "components",
+            "schemas",
+            "properties",
+            "paths",
+            "content",
+            "schema",
+        ];
+        let base: Vec<String> = reference
+            .split('/')
+            .filter(|s| !skip.contains(s))
+            .map(|s| s.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        let base = if base.is_empty() {
+            "Inline".to_owned()
+        } else {
+            base.join(".")
+        };
+        let taken = |n: &str| {
+            self.synthetic.contains_key(n)
+                || self
+                    .spec
+                    .openapi
+                    .components
+                    .as_ref()
+                    .is_some_and(|c| c.schemas.contains_key(n))
+        };
+        let mut candidate = base.clone();
+        let mut n = 2;
+        while taken(&candidate) {
+            candidate = format!("{base}{n}");
+            n += 1;
+        }
+        candidate
     }
 
     fn schema_item(&mut self, s: &oa::Schema, pointer: &str) -> Schema {

@@ -41,7 +41,9 @@ pub struct Contract {
     pub servers: Vec<Server>,
     /// Security schemes by name.
     pub security_schemes: BTreeMap<String, SecurityScheme>,
-    /// Named component schemas by wire name.
+    /// Named schemas by wire name: the component schemas, plus every schema reached by a
+    /// `$ref` into the middle of another one or into `#/paths` (named after its pointer's
+    /// meaningful segments, e.g. `Pet.owner`), so nothing is ever expanded twice.
     pub schemas: BTreeMap<String, Schema>,
     /// Operations in document order (paths in order, then get, put, post, delete, options,
     /// head, patch, trace).

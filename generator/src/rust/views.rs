@@ -178,7 +178,9 @@ fn format_all(
     let results = std::sync::Mutex::new(Vec::with_capacity(work.len()));
     std::thread::scope(|scope| {
         for _ in 0..workers {
-            scope.spawn(|| {
+            // Deeply nested generated expressions recurse deeply in syn and prettyplease.
+            let builder = std::thread::Builder::new().stack_size(64 << 20);
+            let spawned = builder.spawn_scoped(scope, || {
                 let mut mine = Vec::new();
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -191,6 +193,9 @@ fn format_all(
                     all.extend(mine);
                 }
             });
+            // A worker that cannot start leaves its chunks to the others; a chunk no
+            // worker formatted is reported below.
+            drop(spawned);
         }
     });
     for (f, c, formatted) in results.into_inner().unwrap_or_default() {
