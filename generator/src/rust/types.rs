@@ -281,7 +281,7 @@ impl<'a> TypeSpace<'a> {
         let doc = doc_lines(schema.title.as_deref(), schema.description.as_deref());
         if let Some(env) = &contract.envelope {
             if let (true, SchemaKind::Object(obj)) = (env.schema == wire, &schema.kind) {
-                let mut fields = self.fields(name, obj, &[]);
+                let mut fields = self.fields(name, obj);
                 let slot = snake_field(&env.data_property, &fields);
                 let mut default = Ty::Json;
                 for f in &mut fields {
@@ -338,7 +338,7 @@ impl<'a> TypeSpace<'a> {
     fn define_kind(&mut self, name: &str, schema: &Schema) -> Option<TypeDefKind> {
         match &schema.kind {
             SchemaKind::Object(obj) if !obj.properties.is_empty() => {
-                Some(self.struct_kind(name, obj, &[]))
+                Some(self.struct_kind(name, obj))
             }
             SchemaKind::String(s) if !s.enumeration.is_empty() => Some(TypeDefKind::StringEnum {
                 variants: enum_variants(&s.enumeration),
@@ -353,7 +353,7 @@ impl<'a> TypeSpace<'a> {
                         min_properties: None,
                         max_properties: None,
                     };
-                    Some(self.struct_kind(name, &obj, &[]))
+                    Some(self.struct_kind(name, &obj))
                 } else {
                     self.warnings.push(
                         Diagnostic::warning(
@@ -466,8 +466,8 @@ impl<'a> TypeSpace<'a> {
         true
     }
 
-    fn struct_kind(&mut self, name: &str, obj: &ObjectSchema, _path: &[&str]) -> TypeDefKind {
-        let fields = self.fields(name, obj, &[]);
+    fn struct_kind(&mut self, name: &str, obj: &ObjectSchema) -> TypeDefKind {
+        let fields = self.fields(name, obj);
         let extra = match &obj.additional {
             AdditionalProperties::Schema(s) => Some(self.ty(s, &format!("{name}Extra"))),
             _ => None,
@@ -479,7 +479,7 @@ impl<'a> TypeSpace<'a> {
         }
     }
 
-    fn fields(&mut self, owner: &str, obj: &ObjectSchema, _path: &[&str]) -> Vec<Field> {
+    fn fields(&mut self, owner: &str, obj: &ObjectSchema) -> Vec<Field> {
         let mut names = Namespace::default();
         let mut fields = Vec::new();
         for p in &obj.properties {

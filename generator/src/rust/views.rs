@@ -506,7 +506,7 @@ impl<'a> Ctx<'a> {
         let ops = self
             .ops
             .iter()
-            .map(|op| ClientOpView::new(self.contract, op, self.envelope.as_ref(), &self.defs))
+            .map(|op| ClientOpView::new(op, self.envelope.as_ref(), &self.defs))
             .collect();
         let envelope = self.defs.iter().find_map(|d| match &d.kind {
             TypeDefKind::Envelope { slot, .. } => Some((d.name.clone(), slot.clone())),
@@ -521,11 +521,7 @@ impl<'a> Ctx<'a> {
 
     // ── server.rs ───────────────────────────────────────────────────────────────────────
     fn server(&self) -> ServerView2 {
-        let ops: Vec<ServerOpView> = self
-            .ops
-            .iter()
-            .map(|op| ServerOpView::new(self.contract, op))
-            .collect();
+        let ops: Vec<ServerOpView> = self.ops.iter().map(ServerOpView::new).collect();
         let mut routes: Vec<RouteView> = Vec::new();
         for op in &ops {
             match routes.iter_mut().find(|r| r.path == op.route) {
@@ -1371,12 +1367,7 @@ struct SuccessEnumView {
 }
 
 impl ClientOpView {
-    fn new(
-        contract: &Contract,
-        op: &OpPlan,
-        env: Option<&EnvelopeView>,
-        defs: &[&TypeDef],
-    ) -> Self {
+    fn new(op: &OpPlan, env: Option<&EnvelopeView>, defs: &[&TypeDef]) -> Self {
         let mut doc = op.doc.clone();
         push_paragraph(&mut doc, &match &op.auth {
             AuthPlan::None => "Sends no `Authorization` header.".to_owned(),
@@ -1507,7 +1498,6 @@ impl ClientOpView {
                     .filter(|r| !r.is_success)
                     .all(|r| envelope_data(r.ty.as_ref(), defs).is_some())
         });
-        let _ = contract;
         ClientOpView {
             doc: doc_attrs(&doc),
             fn_name: op.fn_name.clone(),
@@ -1660,7 +1650,7 @@ struct ServerOpView {
 }
 
 impl ServerOpView {
-    fn new(_contract: &Contract, op: &OpPlan) -> Self {
+    fn new(op: &OpPlan) -> Self {
         let mut doc = op.doc.clone();
         let mut params = Vec::new();
         let mut call = Vec::new();
