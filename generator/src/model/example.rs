@@ -188,12 +188,9 @@ impl<'a> Synth<'a> {
                 };
                 let mut v = self.value(first, depth + 1);
                 if let (Some(d), Value::Object(map)) = (discriminator, &mut v) {
-                    let tag = first.ref_name().map(|name| {
-                        d.mapping
-                            .iter()
-                            .find(|(_, target)| target == name)
-                            .map_or(name.to_owned(), |(tag, _)| tag.clone())
-                    });
+                    let tag = first
+                        .ref_name()
+                        .and_then(|name| d.tags_for(name).into_iter().next());
                     if let Some(tag) = tag {
                         map.insert(d.property.clone(), json!(tag));
                     }

@@ -212,3 +212,21 @@ pub struct Discriminator {
     /// `mapping`: tag value → component schema name.
     pub mapping: Vec<(String, String)>,
 }
+
+impl Discriminator {
+    /// The tag values that select the named schema `target`: its `mapping` entries, or
+    /// its own name when the mapping does not mention it (the OpenAPI default).
+    pub fn tags_for(&self, target: &str) -> Vec<String> {
+        let mapped: Vec<String> = self
+            .mapping
+            .iter()
+            .filter(|(_, t)| t == target)
+            .map(|(value, _)| value.clone())
+            .collect();
+        if mapped.is_empty() {
+            vec![target.to_owned()]
+        } else {
+            mapped
+        }
+    }
+}

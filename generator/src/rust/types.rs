@@ -396,19 +396,7 @@ impl<'a> TypeSpace<'a> {
                         };
                         let ty = self.ty(v, &format!("{name}{hint}"));
                         let tags = match (tag, v.ref_name()) {
-                            (Some(d), Some(target)) => {
-                                let mapped: Vec<String> = d
-                                    .mapping
-                                    .iter()
-                                    .filter(|(_, t)| t == target)
-                                    .map(|(value, _)| value.clone())
-                                    .collect();
-                                if mapped.is_empty() {
-                                    vec![target.to_owned()]
-                                } else {
-                                    mapped
-                                }
-                            }
+                            (Some(d), Some(target)) => d.tags_for(target),
                             _ => Vec::new(),
                         };
                         UnionVariant {
