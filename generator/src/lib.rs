@@ -11,7 +11,9 @@
 //! 3. [`rust`] maps the contract to Rust names and types, renders askama templates and
 //!    formats the result, byte-for-byte deterministic.
 //!
-//! [`generate`] runs the whole pipeline; the CLI is a thin shell around it.
+//! [`load_contract`] runs stages 1 and 2; [`rust::render`] then gives the files and
+//! [`output::write_atomic`] / [`output::drift`] write or compare them. The CLI is a thin
+//! shell around these.
 
 pub mod diagnostics;
 pub mod model;
