@@ -167,10 +167,12 @@ fn format_all(
                 .map(move |(c, chunk)| (f, c, chunk))
         })
         .collect();
-    let mut slots: Vec<Vec<Option<Result<String, RenderError>>>> = sources
-        .iter()
-        .map(|(_, source)| super::format::chunks(source).iter().map(|_| None).collect())
-        .collect();
+    // One slot per chunk, counted from the work list (the sources are split once).
+    let mut slots: Vec<Vec<Option<Result<String, RenderError>>>> =
+        sources.iter().map(|_| Vec::new()).collect();
+    for &(f, _, _) in &work {
+        slots[f].push(None);
+    }
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
