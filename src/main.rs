@@ -12,6 +12,8 @@ use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 use kontrat_generator::{Diagnostics, Severity, output, rust};
 
+mod mock;
+
 /// Generation allocates and frees millions of small syntax-tree nodes; mimalloc does that
 /// markedly faster than the system allocator (measured with benches/generate.sh).
 #[global_allocator]
@@ -36,6 +38,8 @@ enum Command {
     Generate(GenerateArgs),
     /// Exit 1 and list the files when the generated crate differs from what the spec produces now.
     Check(GenerateArgs),
+    /// Serve the spec as a mock server that answers only what it documents.
+    Mock(mock::MockArgs),
 }
 
 #[derive(Args, Debug)]
@@ -82,6 +86,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Generate(args) => generate(&args, false),
         Command::Check(args) => generate(&args, true),
+        Command::Mock(args) => mock::run(&args),
     }
 }
 

@@ -598,7 +598,7 @@ impl Builder<'_> {
         max_properties: Option<usize>,
         pointer: &str,
     ) -> ObjectSchema {
-        let properties = properties
+        let properties: Vec<Property> = properties
             .iter()
             .map(|(name, s)| Property {
                 name: name.clone(),
@@ -619,11 +619,17 @@ impl Builder<'_> {
                 }
             }
         };
+        let required_elsewhere = required
+            .iter()
+            .filter(|r| !properties.iter().any(|p: &Property| p.name == **r))
+            .cloned()
+            .collect();
         ObjectSchema {
             properties,
             additional,
             min_properties,
             max_properties,
+            required_elsewhere,
         }
     }
 

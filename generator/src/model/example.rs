@@ -45,6 +45,58 @@ pub fn patch_envelope(contract: &Contract, value: &mut Value, status: u16) {
     }
 }
 
+/// Merges one `allOf` part's value into the whole: a part's stand-in for a name it
+/// requires but does not declare never overwrites a sibling's real value.
+pub(crate) fn merge_part(
+    contract: &Contract,
+    part: &Schema,
+    merged: &mut Map<String, Value>,
+    value: Map<String, Value>,
+) {
+    let elsewhere: &[String] = match &contract.resolve(part).kind {
+        SchemaKind::Object(o) => &o.required_elsewhere,
+        _ => &[],
+    };
+    for (k, v) in value {
+        if !(elsewhere.contains(&k) && merged.contains_key(&k)) {
+            merged.insert(k, v);
+        }
+    }
+}
+
+/// The schema's own `example` (else `default`) when it has the schema's JSON type: specs
+/// in the wild carry `example: null` on non-nullable strings, `"tue"` for booleans and
+/// the like, and a synthesised value must not copy those.
+fn own_example(schema: &Schema) -> Option<&Value> {
+    [schema.example.as_ref(), schema.default.as_ref()]
+        .into_iter()
+        .flatten()
+        .find(|v| fits(schema, v))
+}
+
+/// A shallow check that `value` has the JSON type `schema` describes (and is one of its
+/// enum values, if it has any).
+pub fn fits(schema: &Schema, value: &Value) -> bool {
+    match (&schema.kind, value) {
+        (_, Value::Null) => {
+            schema.nullable || matches!(schema.kind, SchemaKind::Null | SchemaKind::Any)
+        }
+        (SchemaKind::Boolean, v) => v.is_boolean(),
+        (SchemaKind::Integer(i), v) => v
+            .as_i64()
+            .is_some_and(|n| i.enumeration.is_empty() || i.enumeration.contains(&n)),
+        (SchemaKind::Number(_), v) => v.is_number(),
+        (SchemaKind::String(st), Value::String(text)) => {
+            st.enumeration.is_empty() || st.enumeration.contains(text)
+        }
+        (SchemaKind::String(_), _) => false,
+        (SchemaKind::Array(_), v) => v.is_array(),
+        (SchemaKind::Object(_), v) => v.is_object(),
+        (SchemaKind::Null, _) => false,
+        _ => true,
+    }
+}
+
 struct Synth<'a> {
     contract: &'a Contract,
     direction: Direction,
@@ -53,7 +105,7 @@ struct Synth<'a> {
 
 impl<'a> Synth<'a> {
     fn value(&mut self, schema: &'a Schema, depth: usize) -> Value {
-        if let Some(v) = schema.example.as_ref().or(schema.default.as_ref()) {
+        if let Some(v) = own_example(schema) {
             return v.clone();
         }
         if depth > MAX_DEPTH {
@@ -117,8 +169,15 @@ impl<'a> Synth<'a> {
                     Some("byte") => "ZXhhbXBsZQ==",
                     _ => "string",
                 };
-                let mut text: String = base.to_owned();
                 let min = s.min_length.unwrap_or(0);
+                if let (Some(p), None) = (&s.pattern, &s.format) {
+                    // A fixed seed keeps synthesis deterministic.
+                    let rng = &mut <rand::rngs::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(0);
+                    if let Some(v) = super::sample::pattern_string(p, min, s.max_length, rng) {
+                        return json!(v);
+                    }
+                }
+                let mut text: String = base.to_owned();
                 while text.chars().count() < min {
                     text.push('x');
                 }
@@ -152,6 +211,11 @@ impl<'a> Synth<'a> {
                     }
                     map.insert(p.name.clone(), v);
                 }
+                for name in &o.required_elsewhere {
+                    if !map.contains_key(name) {
+                        map.insert(name.clone(), json!("string"));
+                    }
+                }
                 if let (true, AdditionalProperties::Schema(s)) = (
                     o.min_properties.is_some_and(|n| map.len() < n),
                     &o.additional,
@@ -166,7 +230,7 @@ impl<'a> Synth<'a> {
                 let mut other = None;
                 for part in parts {
                     match self.value(part, depth + 1) {
-                        Value::Object(m) => merged.extend(m),
+                        Value::Object(m) => merge_part(self.contract, part, &mut merged, m),
                         v => other = Some(v),
                     }
                 }
@@ -221,7 +285,7 @@ impl<'a> Synth<'a> {
             return Value::Null;
         }
         let resolved = self.contract.resolve(schema);
-        if let Some(v) = resolved.example.as_ref().or(resolved.default.as_ref()) {
+        if let Some(v) = own_example(resolved) {
             return v.clone();
         }
         match &resolved.kind {

@@ -216,6 +216,7 @@ fn convert(schema: &Schema, direction: Direction) -> Value {
             if !props.is_empty() {
                 m.insert("properties".into(), Value::Object(props));
             }
+            required.extend(o.required_elsewhere.iter().map(|r| json!(r)));
             if !required.is_empty() {
                 m.insert("required".into(), Value::Array(required));
             }

@@ -14,6 +14,7 @@ mod build;
 mod envelope;
 pub mod example;
 pub mod json_schema;
+pub mod sample;
 mod schema;
 
 use std::collections::BTreeMap;

@@ -171,6 +171,9 @@ pub struct ObjectSchema {
     pub min_properties: Option<usize>,
     /// `maxProperties`.
     pub max_properties: Option<usize>,
+    /// Names in `required` that `properties` does not declare: they bind properties that a
+    /// sibling `allOf` part declares (or, alone, any value under that name).
+    pub required_elsewhere: Vec<String>,
 }
 
 impl ObjectSchema {

@@ -352,6 +352,7 @@ impl<'a> TypeSpace<'a> {
                         additional: AdditionalProperties::Unspecified,
                         min_properties: None,
                         max_properties: None,
+                        required_elsewhere: Vec::new(),
                     };
                     Some(self.struct_kind(name, &obj))
                 } else {

@@ -1,0 +1,414 @@
+//! Checking a request against its operation: credentials, then parameters and body.
+//!
+//! Every problem is collected (not only the first) and described without echoing values
+//! (a refresh token that fails `minLength` must not end up in a log or a response).
+
+use http::HeaderMap;
+use kontrat_generator::model::{
+    Operation, ParameterLocation, Schema, SchemaKind, SecuritySchemeKind, is_json_media_type,
+};
+use serde_json::{Map, Number, Value};
+
+use crate::compiled::Compiled;
+
+/// Why a request is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// Missing or malformed credentials on a secured operation (401).
+    Unauthorized(Vec<String>),
+    /// Parameters, content type or body break the contract (400).
+    Invalid(Vec<String>),
+}
+
+/// The parts of a request the checks read.
+pub(crate) struct Request<'a> {
+    pub headers: &'a HeaderMap,
+    pub query: Option<&'a str>,
+    pub path_params: &'a [(String, String)],
+    pub body: &'a [u8],
+}
+
+/// Checks credentials first (a client without them learns nothing about the body), then
+/// collects every parameter and body problem.
+pub(crate) fn check(
+    compiled: &Compiled,
+    op_index: usize,
+    req: &Request<'_>,
+) -> Result<(), Refusal> {
+    let op = &compiled.contract.operations[op_index];
+    if let Err(why) = credentials(compiled, op, req) {
+        return Err(Refusal::Unauthorized(why));
+    }
+    let mut problems = Vec::new();
+    parameters(compiled, op_index, req, &mut problems);
+    body(compiled, op_index, req, &mut problems);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Refusal::Invalid(problems))
+    }
+}
+
+fn credentials(compiled: &Compiled, op: &Operation, req: &Request<'_>) -> Result<(), Vec<String>> {
+    if !op.requires_credentials() {
+        return Ok(());
+    }
+    let mut why = Vec::new();
+    for alternative in &op.security {
+        let mut failed = None;
+        for name in alternative.keys() {
+            let Some(scheme) = compiled.contract.security_schemes.get(name) else {
+                continue; // The loader reported the dangling name.
+            };
+            if let Err(e) = satisfied(&scheme.kind, req) {
+                failed = Some(e);
+                break;
+            }
+        }
+        match failed {
+            None => return Ok(()),
+            Some(e) if !why.contains(&e) => why.push(e),
+            Some(_) => {}
+        }
+    }
+    Err(why)
+}
+
+fn satisfied(kind: &SecuritySchemeKind, req: &Request<'_>) -> Result<(), String> {
+    let authorization = |scheme: &str| -> Result<(), String> {
+        let mut values = req.headers.get_all(http::header::AUTHORIZATION).iter();
+        let (Some(value), None) = (values.next(), values.next()) else {
+            return Err(if req.headers.contains_key(http::header::AUTHORIZATION) {
+                "more than one Authorization header".into()
+            } else {
+                format!(
+                    "missing Authorization header; expected `Authorization: {scheme} <{}>`",
+                    if scheme == "Bearer" {
+                        "token"
+                    } else {
+                        "credentials"
+                    }
+                )
+            });
+        };
+        let text = value
+            .to_str()
+            .map_err(|_| "the Authorization header is not visible ASCII text".to_owned())?;
+        let (sent, credentials) = text.trim().split_once(' ').unwrap_or((text.trim(), ""));
+        if !sent.eq_ignore_ascii_case(scheme) {
+            // The scheme only, never the credentials.
+            let shown: String = sent
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .take(20)
+                .collect();
+            return Err(format!(
+                "unsupported authorization scheme `{shown}`; expected `{scheme}`"
+            ));
+        }
+        if credentials.trim().is_empty() {
+            return Err(if scheme == "Bearer" {
+                "the bearer token is empty".to_owned()
+            } else {
+                format!("the {scheme} credentials are empty")
+            });
+        }
+        Ok(())
+    };
+    match kind {
+        SecuritySchemeKind::Bearer { .. } | SecuritySchemeKind::OAuth2 => authorization("Bearer"),
+        SecuritySchemeKind::Basic => authorization("Basic"),
+        SecuritySchemeKind::OtherHttp { scheme } => authorization(scheme),
+        SecuritySchemeKind::ApiKey { location, name } => {
+            let present = match location {
+                ParameterLocation::Header => req
+                    .headers
+                    .get(name.as_str())
+                    .is_some_and(|v| !v.as_bytes().is_empty()),
+                ParameterLocation::Query => query_values(req.query, name).next().is_some(),
+                ParameterLocation::Cookie => cookie(req.headers, name).is_some(),
+                ParameterLocation::Path => true,
+            };
+            if present {
+                Ok(())
+            } else {
+                Err(format!(
+                    "missing API key `{name}` in the {}",
+                    location.as_str()
+                ))
+            }
+        }
+    }
+}
+
+fn parameters(compiled: &Compiled, op_index: usize, req: &Request<'_>, problems: &mut Vec<String>) {
+    let op = &compiled.contract.operations[op_index];
+    for (i, p) in op.parameters.iter().enumerate() {
+        // OpenAPI: header parameters named Accept, Content-Type or Authorization are
+        // ignored (the media types and security schemes say those).
+        if p.location == ParameterLocation::Header
+            && ["accept", "content-type", "authorization"]
+                .iter()
+                .any(|h| p.name.eq_ignore_ascii_case(h))
+        {
+            continue;
+        }
+        let raw: Vec<String> = match p.location {
+            ParameterLocation::Path => req
+                .path_params
+                .iter()
+                .filter(|(n, _)| *n == p.name)
+                .map(|(_, v)| v.clone())
+                .collect(),
+            ParameterLocation::Query => query_values(req.query, &p.name).collect(),
+            ParameterLocation::Header => req
+                .headers
+                .get_all(p.name.as_str())
+                .iter()
+                .filter_map(|v| v.to_str().ok().map(str::to_owned))
+                .collect(),
+            ParameterLocation::Cookie => cookie(req.headers, &p.name).into_iter().collect(),
+        };
+        let what = format!("{} parameter `{}`", p.location.as_str(), p.name);
+        if raw.is_empty() {
+            if p.required {
+                problems.push(format!("{what} is required"));
+            }
+            continue;
+        }
+        let resolved = compiled.contract.resolve(&p.schema);
+        let value = match coerce(compiled, resolved, &raw, p.explode) {
+            Ok(v) => v,
+            Err(e) => {
+                problems.push(format!("{what}: {e}"));
+                continue;
+            }
+        };
+        if let Some(v) = compiled.param_validator(op_index, i) {
+            for e in v.iter_errors(&value).take(4) {
+                problems.push(format!("{what}: {}", e.masked()));
+            }
+        }
+    }
+}
+
+/// Turns parameter text into the JSON value its schema describes (numbers, booleans,
+/// arrays of them); objects and unions stay text and are checked as such.
+fn coerce(
+    compiled: &Compiled,
+    schema: &Schema,
+    raw: &[String],
+    explode: bool,
+) -> Result<Value, String> {
+    if let SchemaKind::Array(a) = &schema.kind {
+        let items: Vec<&str> = if explode || raw.len() > 1 {
+            raw.iter().map(String::as_str).collect()
+        } else {
+            raw[0].split(',').collect()
+        };
+        let item_schema = compiled.contract.resolve(&a.items);
+        return items
+            .into_iter()
+            .map(|t| scalar(item_schema, t))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::Array);
+    }
+    scalar(schema, &raw[0])
+}
+
+fn scalar(schema: &Schema, text: &str) -> Result<Value, String> {
+    match &schema.kind {
+        SchemaKind::Integer(_) => text
+            .parse::<i64>()
+            .map(Value::from)
+            .map_err(|_| "value is not an integer".to_owned()),
+        SchemaKind::Number(_) => text
+            .parse::<f64>()
+            .ok()
+            .and_then(Number::from_f64)
+            .map(Value::Number)
+            .ok_or_else(|| "value is not a number".to_owned()),
+        SchemaKind::Boolean => match text {
+            "true" => Ok(Value::Bool(true)),
+            "false" => Ok(Value::Bool(false)),
+            _ => Err("value is not `true` or `false`".to_owned()),
+        },
+        SchemaKind::Null if text.is_empty() || text == "null" => Ok(Value::Null),
+        SchemaKind::String(_) => Ok(Value::String(text.to_owned())),
+        // Unions, objects, anything: the text itself, or its JSON reading when it has one
+        // (a client may send `{"a":1}` for a content-typed parameter).
+        _ => {
+            Ok(serde_json::from_str::<Value>(text)
+                .unwrap_or_else(|_| Value::String(text.to_owned())))
+        }
+    }
+}
+
+fn body(compiled: &Compiled, op_index: usize, req: &Request<'_>, problems: &mut Vec<String>) {
+    let op = &compiled.contract.operations[op_index];
+    let Some(body) = &op.request_body else {
+        return;
+    };
+    let content_type = req
+        .headers
+        .get(http::header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap_or("(not text)"));
+    let expected = || {
+        body.content
+            .keys()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if req.body.is_empty() && content_type.is_none() {
+        if body.required {
+            problems.push(format!("body: required; send one of: {}", expected()));
+        }
+        return;
+    }
+    let Some(content_type) = content_type else {
+        problems.push(format!(
+            "missing Content-Type header; expected {}",
+            expected()
+        ));
+        return;
+    };
+    let Some((index, media_type)) = body
+        .content
+        .keys()
+        .enumerate()
+        .find(|(_, documented)| media_matches(documented, content_type))
+    else {
+        let shown: String = content_type.chars().take(80).collect();
+        problems.push(format!(
+            "unsupported Content-Type `{shown}`; expected {}",
+            expected()
+        ));
+        return;
+    };
+    if req.body.is_empty() {
+        if body.required {
+            problems.push("body: required, but it is empty".into());
+        }
+        return;
+    }
+    let media_essence = essence(media_type);
+    let value = if is_json_media_type(media_type)
+        || (media_type.contains('*') && is_json_media_type(&essence(content_type)))
+    {
+        match serde_json::from_slice::<Value>(req.body) {
+            Ok(v) => v,
+            Err(e) => {
+                problems.push(format!(
+                    "body: malformed JSON at line {} column {} ({})",
+                    e.line(),
+                    e.column(),
+                    match e.classify() {
+                        serde_json::error::Category::Eof => "unexpected end of input",
+                        serde_json::error::Category::Syntax => "syntax error",
+                        serde_json::error::Category::Data => "unexpected data",
+                        serde_json::error::Category::Io => "unreadable",
+                    }
+                ));
+                return;
+            }
+        }
+    } else if media_essence == "application/x-www-form-urlencoded" {
+        let media = body.content.values().nth(index);
+        form(compiled, media.and_then(|m| m.schema.as_ref()), req.body)
+    } else {
+        // multipart, octet-stream, text: the media type is checked; contents are not.
+        return;
+    };
+    if let Some(v) = compiled.body_validator(op_index, index) {
+        for e in v.iter_errors(&value).take(8) {
+            problems.push(format!("body{}: {}", e.instance_path(), e.masked()));
+        }
+    }
+}
+
+/// A form body as the JSON object its schema describes.
+fn form(compiled: &Compiled, schema: Option<&Schema>, body: &[u8]) -> Value {
+    let object = schema
+        .map(|s| compiled.contract.resolve(s))
+        .and_then(|s| match &s.kind {
+            SchemaKind::Object(o) => Some(o),
+            _ => None,
+        });
+    let mut grouped: Map<String, Value> = Map::new();
+    let mut raw: Vec<(String, Vec<String>)> = Vec::new();
+    for (k, v) in form_urlencoded::parse(body) {
+        match raw.iter_mut().find(|(name, _)| *name == k) {
+            Some((_, values)) => values.push(v.into_owned()),
+            None => raw.push((k.into_owned(), vec![v.into_owned()])),
+        }
+    }
+    for (name, values) in raw {
+        let property = object.and_then(|o| o.property(&name));
+        let value = match property {
+            Some(p) => {
+                let s = compiled.contract.resolve(&p.schema);
+                coerce(compiled, s, &values, true)
+                    .unwrap_or_else(|_| Value::String(values[0].clone()))
+            }
+            None => Value::String(values[0].clone()),
+        };
+        grouped.insert(name, value);
+    }
+    Value::Object(grouped)
+}
+
+/// True when a request's `Content-Type` is the documented media type (parameters such as
+/// `charset` ignored; `*/*` and `type/*` ranges honoured).
+pub(crate) fn media_matches(documented: &str, sent: &str) -> bool {
+    let (d, s) = (essence(documented), essence(sent));
+    if d == "*/*" || d == s {
+        return true;
+    }
+    match d.strip_suffix("/*") {
+        Some(kind) => s.split('/').next() == Some(kind),
+        None => false,
+    }
+}
+
+fn essence(media_type: &str) -> String {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
+fn query_values<'a>(query: Option<&'a str>, name: &'a str) -> impl Iterator<Item = String> + 'a {
+    form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .filter(move |(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn media_types() {
+        assert!(media_matches(
+            "application/json",
+            "application/json; charset=utf-8"
+        ));
+        assert!(media_matches("application/*", "application/xml"));
+        assert!(media_matches("*/*", "text/plain"));
+        assert!(!media_matches("application/json", "text/plain"));
+    }
+}

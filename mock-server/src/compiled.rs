@@ -1,0 +1,345 @@
+//! A contract made ready to serve: routes, validators and response bodies.
+//!
+//! Built once per (re)load and shared read-only between requests. Validators and bodies
+//! are compiled on first use (`OnceLock`), so a spec with hundreds of operations starts
+//! serving at once and pays only for the operations it is asked about.
+
+use std::sync::{Arc, OnceLock};
+
+use bytes::Bytes;
+use jsonschema::Validator;
+use kontrat_generator::model::json_schema::{self, Direction};
+use kontrat_generator::model::{
+    Contract, MediaType, Operation, ResponseStatus, Schema, example, sample::sample,
+};
+use rand::SeedableRng;
+use serde_json::Value;
+
+use crate::routing::Routes;
+
+/// The served contract.
+pub struct Compiled {
+    /// The contract model, as the generator built it.
+    pub contract: Contract,
+    pub(crate) routes: Routes,
+    pub(crate) operations: Vec<OperationPlan>,
+    pub(crate) static_examples: bool,
+}
+
+pub(crate) struct OperationPlan {
+    /// One validator per parameter, in `Operation::parameters` order.
+    pub params: Vec<OnceLock<Option<Arc<Validator>>>>,
+    /// Request body validators by media type (same order as the body's content map).
+    pub bodies: Vec<OnceLock<Option<Arc<Validator>>>>,
+    /// Per documented response, per media type (content map order).
+    pub responses: Vec<Vec<MediaPlan>>,
+}
+
+pub(crate) struct MediaPlan {
+    validator: OnceLock<Option<Arc<Validator>>>,
+    /// The bodies for a fixed status (responses documented by exact code).
+    fixed: OnceLock<Vec<Prepared>>,
+}
+
+/// A response body ready to send.
+#[derive(Debug, Clone)]
+pub(crate) struct Prepared {
+    /// The example's name (`""` for the single `example`, `generated` when synthesised).
+    pub name: String,
+    /// The value, with the envelope's flag and status agreeing with the status.
+    pub value: Value,
+    /// The serialised body, split around the live timestamp.
+    pub template: Template,
+    /// False when neither the example nor a synthesised value validates.
+    pub valid: bool,
+}
+
+/// Serialised JSON with an optional hole for the envelope's timestamp.
+#[derive(Debug, Clone)]
+pub(crate) enum Template {
+    Whole(Bytes),
+    Timestamp { before: Bytes, after: Bytes },
+}
+
+/// Marks the timestamp's place while serialising; cannot appear in a spec's example
+/// because it is replaced before the example is ever read back.
+const HOLE: &str = "\u{1}kontrat-timestamp\u{1}";
+
+impl Template {
+    /// The body, with `now` in the hole.
+    pub(crate) fn render(&self, now: &str) -> Bytes {
+        match self {
+            Template::Whole(b) => b.clone(),
+            Template::Timestamp { before, after } => {
+                let mut out = Vec::with_capacity(before.len() + after.len() + now.len() + 2);
+                out.extend_from_slice(before);
+                out.push(b'"');
+                out.extend_from_slice(now.as_bytes());
+                out.push(b'"');
+                out.extend_from_slice(after);
+                Bytes::from(out)
+            }
+        }
+    }
+}
+
+impl Compiled {
+    pub(crate) fn new(contract: Contract, static_examples: bool) -> Self {
+        let routes = Routes::new(&contract);
+        let operations = contract
+            .operations
+            .iter()
+            .map(|op| OperationPlan {
+                params: op.parameters.iter().map(|_| OnceLock::new()).collect(),
+                bodies: op
+                    .request_body
+                    .iter()
+                    .flat_map(|b| b.content.values())
+                    .map(|_| OnceLock::new())
+                    .collect(),
+                responses: op
+                    .responses
+                    .iter()
+                    .map(|r| {
+                        r.content
+                            .values()
+                            .map(|_| MediaPlan {
+                                validator: OnceLock::new(),
+                                fixed: OnceLock::new(),
+                            })
+                            .collect()
+                    })
+                    .collect(),
+            })
+            .collect();
+        Self {
+            contract,
+            routes,
+            operations,
+            static_examples,
+        }
+    }
+
+    /// The validator of parameter `index` of operation `op`.
+    pub(crate) fn param_validator(&self, op: usize, index: usize) -> Option<Arc<Validator>> {
+        self.operations[op].params[index]
+            .get_or_init(|| {
+                let p = &self.contract.operations[op].parameters[index];
+                validator(&self.contract, &p.schema, Direction::Request)
+            })
+            .clone()
+    }
+
+    /// The validator of request media type number `index` of operation `op`.
+    pub(crate) fn body_validator(&self, op: usize, index: usize) -> Option<Arc<Validator>> {
+        self.operations[op].bodies[index]
+            .get_or_init(|| {
+                let body = self.contract.operations[op].request_body.as_ref()?;
+                let media = body.content.values().nth(index)?;
+                validator(&self.contract, media.schema.as_ref()?, Direction::Request)
+            })
+            .clone()
+    }
+
+    /// The validator of response `response`, media type number `media`, of operation `op`.
+    pub(crate) fn response_validator(
+        &self,
+        op: usize,
+        response: usize,
+        media: usize,
+    ) -> Option<Arc<Validator>> {
+        self.operations[op].responses[response][media]
+            .validator
+            .get_or_init(|| {
+                let media = self.contract.operations[op].responses[response]
+                    .content
+                    .values()
+                    .nth(media)?;
+                validator(&self.contract, media.schema.as_ref()?, Direction::Response)
+            })
+            .clone()
+    }
+
+    /// The bodies of a response media type for `status`: its examples (or a synthesised
+    /// value when there are none, or when they do not validate), made live.
+    pub(crate) fn prepared(
+        &self,
+        op: usize,
+        response: usize,
+        media: usize,
+        status: u16,
+    ) -> std::borrow::Cow<'_, [Prepared]> {
+        let fixed = matches!(
+            self.contract.operations[op].responses[response].status,
+            ResponseStatus::Code(_)
+        );
+        if fixed {
+            let plan = &self.operations[op].responses[response][media];
+            std::borrow::Cow::Borrowed(
+                plan.fixed
+                    .get_or_init(|| self.prepare(op, response, media, status))
+                    .as_slice(),
+            )
+        } else {
+            std::borrow::Cow::Owned(self.prepare(op, response, media, status))
+        }
+    }
+
+    fn prepare(&self, op: usize, response: usize, media: usize, status: u16) -> Vec<Prepared> {
+        let operation: &Operation = &self.contract.operations[op];
+        let Some(m): Option<&MediaType> = operation.responses[response].content.values().nth(media)
+        else {
+            return Vec::new();
+        };
+        let validator = self.response_validator(op, response, media);
+        let is_valid = |v: &Value| validator.as_ref().is_none_or(|val| val.is_valid(v));
+        // A valid value when the examples are not: the synthesised one, else the first of
+        // a few seeded draws that validates.
+        let synthesized = || -> Option<Value> {
+            let schema = m.schema.as_ref()?;
+            let mut v = example::response_body(&self.contract, schema, status);
+            self.make_live(&mut v, Some(schema), status, SAMPLE_TIME);
+            if is_valid(&v) {
+                return Some(v);
+            }
+            (0..64)
+                .find_map(|seed| {
+                    let rng = &mut rand::rngs::ChaCha8Rng::seed_from_u64(seed);
+                    let mut v = sample(&self.contract, schema, Direction::Response, rng);
+                    self.make_live(&mut v, Some(schema), status, SAMPLE_TIME);
+                    is_valid(&v).then_some(v)
+                })
+                .or(Some(v))
+        };
+        let mut out = Vec::new();
+        for (name, ex) in &m.examples {
+            let mut value = ex.value.clone();
+            if !self.static_examples {
+                self.make_live(&mut value, m.schema.as_ref(), status, SAMPLE_TIME);
+            }
+            let mut valid = is_valid(&value);
+            if !valid && !self.static_examples {
+                // The contract is the law: an example that contradicts its own schema is
+                // replaced by a value that does not, and the log says so.
+                if let Some(v) = synthesized().filter(is_valid) {
+                    tracing::warn!(
+                        "{} {}: example at {} does not validate against its schema; serving a synthesised body instead",
+                        operation.method,
+                        operation.path,
+                        ex.pointer
+                    );
+                    value = v;
+                    valid = true;
+                }
+            }
+            out.push(self.finish(name.clone(), value, valid, m.schema.as_ref()));
+        }
+        if out.is_empty()
+            && let Some(v) = synthesized()
+        {
+            let valid = is_valid(&v);
+            out.push(self.finish("generated".into(), v, valid, m.schema.as_ref()));
+        }
+        out
+    }
+
+    fn finish(&self, name: String, value: Value, valid: bool, schema: Option<&Schema>) -> Prepared {
+        let template = self.template(&value, schema);
+        Prepared {
+            name,
+            value,
+            template,
+            valid,
+        }
+    }
+
+    /// Serialises `value`, leaving a hole for the envelope's timestamp when it is live.
+    pub(crate) fn template(&self, value: &Value, schema: Option<&Schema>) -> Template {
+        let key = self.live_timestamp_key(value, schema);
+        let Some(key) = key else {
+            return Template::Whole(Bytes::from(serde_json::to_vec(value).unwrap_or_default()));
+        };
+        let mut holed = value.clone();
+        holed[key] = Value::String(HOLE.into());
+        let text = serde_json::to_string(&holed).unwrap_or_default();
+        let quoted = serde_json::to_string(HOLE).unwrap_or_default();
+        match text.split_once(&quoted) {
+            Some((before, after)) => Template::Timestamp {
+                before: Bytes::copy_from_slice(before.as_bytes()),
+                after: Bytes::copy_from_slice(after.as_bytes()),
+            },
+            None => Template::Whole(Bytes::from(text)),
+        }
+    }
+
+    /// The timestamp property when `value` is an envelope whose timestamp is made live.
+    fn live_timestamp_key<'v>(&self, value: &'v Value, schema: Option<&Schema>) -> Option<&'v str> {
+        if self.static_examples {
+            return None;
+        }
+        let env = self.contract.envelope.as_ref()?;
+        let key = env.roles.timestamp.as_deref()?;
+        self.contract.envelope_data(schema?)?;
+        value
+            .as_object()?
+            .get_key_value(key)
+            .filter(|(_, v)| v.is_string())
+            .map(|(k, _)| k.as_str())
+    }
+
+    /// Makes an envelope value agree with `status` and carry `now` as its timestamp.
+    pub(crate) fn make_live(
+        &self,
+        value: &mut Value,
+        schema: Option<&Schema>,
+        status: u16,
+        now: &str,
+    ) {
+        let (Some(env), Some(schema)) = (&self.contract.envelope, schema) else {
+            return;
+        };
+        if self.contract.envelope_data(schema).is_none() {
+            return;
+        }
+        example::patch_envelope(&self.contract, value, status);
+        let Value::Object(map) = value else {
+            return;
+        };
+        if let Some(key) = &env.roles.timestamp {
+            map.insert(key.clone(), Value::String(now.to_owned()));
+        }
+        // Drawn values may fill any slot; an envelope's meaning does not allow errors on
+        // a success, nor data on an error (validation afterwards still has the last word).
+        if (200..300).contains(&status) {
+            if let Some(key) = &env.roles.errors
+                && map.get(key).is_some_and(Value::is_array)
+            {
+                map.insert(key.clone(), Value::Array(Vec::new()));
+            }
+        } else if map.contains_key(&env.data_property) {
+            map.insert(env.data_property.clone(), Value::Null);
+        }
+    }
+}
+
+/// A timestamp with the shape of the live ones, for validating bodies ahead of time.
+pub(crate) const SAMPLE_TIME: &str = "2026-01-15T10:30:00.000Z";
+
+fn validator(contract: &Contract, schema: &Schema, direction: Direction) -> Option<Arc<Validator>> {
+    let document = json_schema::document(contract, schema, direction);
+    match jsonschema::options()
+        .should_validate_formats(true)
+        .build(&document)
+    {
+        Ok(v) => Some(Arc::new(v)),
+        Err(e) => {
+            // The loader accepted the schema; a validator that cannot compile it (an
+            // unsupported regex, say) must not take the mock down: skip validation there.
+            tracing::warn!(
+                "schema at {} cannot be validated ({e}); accepting any value",
+                schema.pointer
+            );
+            None
+        }
+    }
+}

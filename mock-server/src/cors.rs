@@ -1,0 +1,128 @@
+//! CORS for browsers: preflights answered from the contract, every answer decorated.
+//!
+//! Why not tower-http's `CorsLayer`: it answers *every* `OPTIONS` request as a preflight,
+//! which would hide operations a spec documents on `OPTIONS` and the 405 for those it does
+//! not; and the methods a preflight allows should be the path's documented ones.
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+
+use crate::Mock;
+
+/// Which origins may call the mock from a browser.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum CorsPolicy {
+    /// Any origin, mirrored (credentials allowed, so never `*`).
+    #[default]
+    AnyOrigin,
+    /// Only these origins (e.g. `http://localhost:5173`).
+    Origins(Vec<String>),
+    /// No CORS headers at all.
+    Off,
+}
+
+impl CorsPolicy {
+    fn allows(&self, origin: &HeaderValue) -> bool {
+        match self {
+            CorsPolicy::AnyOrigin => true,
+            CorsPolicy::Origins(list) => list.iter().any(|o| o.as_bytes() == origin.as_bytes()),
+            CorsPolicy::Off => false,
+        }
+    }
+}
+
+pub(crate) async fn layer(State(mock): State<Mock>, request: Request, next: Next) -> Response {
+    let policy = &mock.shared.config.cors;
+    if *policy == CorsPolicy::Off {
+        return next.run(request).await;
+    }
+    let origin = request.headers().get(header::ORIGIN).cloned();
+    let preflight = request.method() == Method::OPTIONS
+        && origin.is_some()
+        && request
+            .headers()
+            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+    let allowed = origin.filter(|o| policy.allows(o));
+    if preflight {
+        let mut response = StatusCode::NO_CONTENT.into_response();
+        let headers = response.headers_mut();
+        vary(headers, true);
+        if let Some(origin) = allowed {
+            let methods = mock.methods_of(request.uri().path());
+            let methods = if methods.is_empty() {
+                // An undocumented path: let the real request through to its 404 answer,
+                // which a browser can read, rather than fail it as a CORS error.
+                request
+                    .headers()
+                    .get(header::ACCESS_CONTROL_REQUEST_METHOD)
+                    .cloned()
+                    .unwrap_or(HeaderValue::from_static("GET"))
+            } else {
+                HeaderValue::from_str(&methods.join(", "))
+                    .unwrap_or(HeaderValue::from_static("GET"))
+            };
+            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            headers.insert(
+                header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                HeaderValue::from_static("true"),
+            );
+            headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, methods);
+            if let Some(asked) = request
+                .headers()
+                .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
+            {
+                headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, asked.clone());
+            }
+            headers.insert(
+                header::ACCESS_CONTROL_MAX_AGE,
+                HeaderValue::from_static("600"),
+            );
+        }
+        mock.record_preflight(&request, response.status());
+        return response;
+    }
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    vary(headers, false);
+    if let Some(origin) = allowed {
+        let exposed: Vec<&str> = headers
+            .keys()
+            .map(|k| k.as_str())
+            .filter(|k| !SAFELISTED.contains(k) && !k.starts_with("access-control-"))
+            .collect();
+        if let Ok(expose) = HeaderValue::from_str(&exposed.join(", "))
+            && !exposed.is_empty()
+        {
+            headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, expose);
+        }
+        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+            HeaderValue::from_static("true"),
+        );
+    }
+    response
+}
+
+/// Response headers a browser shows scripts without being told.
+const SAFELISTED: &[&str] = &[
+    "cache-control",
+    "content-language",
+    "content-length",
+    "content-type",
+    "expires",
+    "last-modified",
+    "pragma",
+    "vary",
+];
+
+fn vary(headers: &mut HeaderMap, preflight: bool) {
+    let value = if preflight {
+        "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+    } else {
+        "Origin"
+    };
+    headers.append(header::VARY, HeaderValue::from_static(value));
+}

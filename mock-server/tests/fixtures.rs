@@ -1,0 +1,121 @@
+//! Shared helpers: contracts, requests, and checking answers against the contract.
+
+use std::path::PathBuf;
+
+use axum::body::Body;
+use http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use kontrat_generator::model::Contract;
+use kontrat_mock::{Config, Mock};
+use serde_json::Value;
+use tower::ServiceExt;
+
+pub fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+pub fn auth_contract() -> Contract {
+    kontrat_generator::load_contract(&workspace().join("spec/auth.yaml"))
+        .expect("spec/auth.yaml loads")
+        .0
+}
+
+pub fn auth_mock(config: Config) -> Mock {
+    Mock::new(auth_contract(), config)
+}
+
+/// A response as the tests read it.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: http::HeaderMap,
+    pub bytes: bytes::Bytes,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.bytes)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.bytes)))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn errors(&self) -> Vec<String> {
+        self.json()["errors"]
+            .as_array()
+            .expect("errors array")
+            .iter()
+            .map(|e| e.as_str().unwrap().to_owned())
+            .collect()
+    }
+}
+
+pub async fn send(mock: &Mock, request: Request<Body>) -> Reply {
+    let response = mock.router().oneshot(request).await.expect("infallible");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Reply {
+        status,
+        headers,
+        bytes,
+    }
+}
+
+pub fn post(path: &str) -> http::request::Builder {
+    Request::builder().method("POST").uri(path)
+}
+
+pub fn json_body(value: &Value) -> Body {
+    Body::from(serde_json::to_vec(value).unwrap())
+}
+
+/// Asserts that `reply` is what operation `op` documents for its status: a documented
+/// status, and a JSON body valid against that status's schema (formats asserted).
+pub fn assert_documented(contract: &Contract, op: &str, reply: &Reply) {
+    let operation = contract.operation(op).unwrap();
+    let status = reply.status.as_u16();
+    let response = operation
+        .response_for(status)
+        .unwrap_or_else(|| panic!("{op}: {status} is not documented"));
+    let Some((media, _)) = response.json() else {
+        return;
+    };
+    let content_type = reply.header("content-type").unwrap_or_default();
+    assert!(
+        content_type.starts_with(media),
+        "{op} {status}: content type {content_type}, documented {media}"
+    );
+    let schema = contract.response_schema(op, status, media).unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let body = reply.json();
+    let errors: Vec<String> = validator
+        .iter_errors(&body)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{op} {status}: {body} breaks its schema: {errors:?}"
+    );
+}
+
+/// Asserts the envelope invariants of an auth answer.
+pub fn assert_live_envelope(reply: &Reply) {
+    let body = reply.json();
+    let status = reply.status.as_u16();
+    assert_eq!(body["statusCode"], status, "{body}");
+    assert_eq!(body["isSuccess"], (200..300).contains(&status), "{body}");
+    let at = body["timestamp"].as_str().unwrap();
+    let at = chrono::DateTime::parse_from_rfc3339(at).unwrap();
+    let age = chrono::Utc::now().signed_duration_since(at);
+    assert!(age.num_seconds().abs() < 60, "timestamp {at} is not now");
+    if status >= 400 {
+        assert!(body["data"].is_null(), "{body}");
+        assert!(!body["errors"].as_array().unwrap().is_empty(), "{body}");
+    }
+}
