@@ -116,6 +116,16 @@ fn satisfied(kind: &SecuritySchemeKind, req: &Request<'_>) -> Result<(), String>
         Ok(())
     };
     match kind {
+        SecuritySchemeKind::Bearer { format: Some(f) } if f.eq_ignore_ascii_case("jwt") => {
+            authorization("Bearer")?;
+            let token = req
+                .headers
+                .get(http::header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().split_once(' '))
+                .map_or("", |(_, t)| t.trim());
+            jwt_shaped(token)
+        }
         SecuritySchemeKind::Bearer { .. } | SecuritySchemeKind::OAuth2 => authorization("Bearer"),
         SecuritySchemeKind::Basic => authorization("Basic"),
         SecuritySchemeKind::OtherHttp { scheme } => authorization(scheme),
@@ -138,6 +148,27 @@ fn satisfied(kind: &SecuritySchemeKind, req: &Request<'_>) -> Result<(), String>
                 ))
             }
         }
+    }
+}
+
+/// The scheme says `bearerFormat: JWT`: the token must look like one (three base64url
+/// parts, the first a JSON object). The mock cannot verify signatures, but it catches the
+/// classic client bugs: `Bearer undefined`, or the refresh token sent as access token.
+fn jwt_shaped(token: &str) -> Result<(), String> {
+    use base64::Engine as _;
+    let parts: Vec<&str> = token.split('.').collect();
+    let header = match parts.as_slice() {
+        [header, payload, _signature] if !header.is_empty() && !payload.is_empty() => {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(header.trim_end_matches('='))
+                .ok()
+                .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
+        }
+        _ => None,
+    };
+    match header {
+        Some(Value::Object(_)) => Ok(()),
+        _ => Err("the bearer token is not a JWT (bearerFormat: JWT expects header.payload.signature, base64url)".into()),
     }
 }
 

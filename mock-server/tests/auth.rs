@@ -19,7 +19,7 @@ const TOKEN: &str = "3f8c1e0a9b7d4c2e8f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c";
 fn valid_request(op: &str) -> Request<Body> {
     match op {
         "logout" => post(LOGOUT)
-            .header("authorization", "Bearer eyJ.a.b")
+            .header("authorization", format!("Bearer {JWT}"))
             .body(Body::empty())
             .unwrap(),
         "refreshToken" => post(REFRESH)
@@ -27,7 +27,7 @@ fn valid_request(op: &str) -> Request<Body> {
             .body(json_body(&json!({ "refreshToken": TOKEN })))
             .unwrap(),
         "revokeRefreshToken" => post(REVOKE)
-            .header("authorization", "Bearer eyJ.a.b")
+            .header("authorization", format!("Bearer {JWT}"))
             .header("content-type", "application/json")
             .body(json_body(&json!({ "refreshToken": TOKEN })))
             .unwrap(),
@@ -137,6 +137,16 @@ async fn bad_requests_get_the_documented_400_or_401_naming_the_problem() {
                 .unwrap(),
             401,
             "token is empty",
+        ),
+        (
+            "logout",
+            "not a JWT",
+            post(LOGOUT)
+                .header("authorization", "Bearer undefined")
+                .body(Body::empty())
+                .unwrap(),
+            401,
+            "the bearer token is not a JWT",
         ),
         (
             "revokeRefreshToken",

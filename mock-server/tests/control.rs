@@ -24,7 +24,7 @@ fn control(method: &str, path: &str, body: Option<Value>) -> Request<Body> {
 
 fn logout() -> Request<Body> {
     post(LOGOUT)
-        .header("authorization", "Bearer t")
+        .header("authorization", format!("Bearer {JWT}"))
         .body(Body::empty())
         .unwrap()
 }

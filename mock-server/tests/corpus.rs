@@ -110,7 +110,7 @@ fn valid_request(contract: &Contract, op: &Operation) -> (Request<Body>, bool) {
                 Some(SecuritySchemeKind::OtherHttp { scheme }) => {
                     builder = builder.header("authorization", format!("{scheme} x"))
                 }
-                Some(_) => builder = builder.header("authorization", "Bearer t"),
+                Some(_) => builder = builder.header("authorization", format!("Bearer {JWT}")),
                 None => {}
             }
         }

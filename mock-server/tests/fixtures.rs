@@ -119,3 +119,6 @@ pub fn assert_live_envelope(reply: &Reply) {
         assert!(!body["errors"].as_array().unwrap().is_empty(), "{body}");
     }
 }
+
+/// A JWT-shaped bearer token (`bearerFormat: JWT` makes the mock check the shape).
+pub const JWT: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl";

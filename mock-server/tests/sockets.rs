@@ -42,7 +42,7 @@ async fn serves_and_shuts_down_gracefully_finishing_requests_in_flight() {
     let mut running = start(&auth_mock(Config::default()), Duration::from_secs(5)).await;
     let client = reqwest::Client::new();
     let url = format!("{}/api/v1/auth/logout", running.url);
-    let reply = client.post(&url).bearer_auth("t").send().await.unwrap();
+    let reply = client.post(&url).bearer_auth(JWT).send().await.unwrap();
     assert_eq!(reply.status(), 200);
 
     // A slow request is in flight when the shutdown begins; it still gets its answer.
@@ -52,7 +52,7 @@ async fn serves_and_shuts_down_gracefully_finishing_requests_in_flight() {
         async move {
             client
                 .post(&url)
-                .bearer_auth("t")
+                .bearer_auth(JWT)
                 .header("prefer", "delay=400")
                 .send()
                 .await

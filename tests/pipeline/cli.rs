@@ -145,3 +145,66 @@ fn usage_errors_exit_2_and_help_exits_0() {
         );
     }
 }
+
+#[test]
+fn mock_serves_the_embedded_spec_and_stops_cleanly_on_sigterm() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kontrat"))
+        .args(["mock", "--port", "0"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("kontrat mock starts");
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut banner = String::new();
+    stderr.read_line(&mut banner).unwrap();
+    let addr = banner
+        .split("on http://")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no address in {banner:?}"))
+        .to_owned();
+    assert!(banner.contains("Auth API"), "{banner}");
+
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    stream
+        .write_all(b"POST /api/v1/auth/logout HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    assert!(reply.starts_with("HTTP/1.1 401"), "{reply}");
+    assert!(reply.contains("\"statusCode\":401"), "{reply}");
+
+    // SIGTERM: graceful shutdown, exit 0.
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    let mut rest = String::new();
+    stderr.read_to_string(&mut rest).unwrap();
+    assert_eq!(status.code(), Some(0), "{rest}");
+    assert!(
+        rest.contains("POST /api/v1/auth/logout → logout → 401"),
+        "one log line per request: {rest}"
+    );
+    assert!(rest.contains("kontrat mock: stopped"), "{rest}");
+}
+
+#[test]
+fn mock_refuses_a_bad_spec_with_exit_2_and_located_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bad.yaml"),
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {$ref: '#/components/responses/Nope'}\n",
+    )
+    .unwrap();
+    let out = kontrat(&["mock", "--spec", "bad.yaml", "--port", "0"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("bad.yaml:7:"), "{err}");
+    assert!(err.contains("not serving it"), "{err}");
+    let help = kontrat(&["mock", "--help"], dir.path());
+    assert!(help.status.success());
+    assert!(text(&help.stdout).contains("--cors-origin"));
+}
