@@ -81,13 +81,12 @@ pub(crate) fn documented(
     };
     let json = is_json_media_type(media_type);
     let prepared = compiled.prepared(op, r, m, status);
-    let pick = |name: Option<&str>| -> Result<Option<Prepared>, Undocumented> {
+    let pick = |name: Option<&str>| -> Result<Option<&Prepared>, Undocumented> {
         match name {
-            None => Ok(prepared.first().cloned()),
+            None => Ok(prepared.first()),
             Some(n) => prepared
                 .iter()
                 .find(|p| p.name == n)
-                .cloned()
                 .map(Some)
                 .ok_or_else(|| {
                     Undocumented::Example(
@@ -114,8 +113,8 @@ pub(crate) fn documented(
             Body::Example(name) => pick(name)?,
             _ => pick(None)?,
         };
-        answer.body = match chosen.map(|p| p.value) {
-            Some(Value::String(s)) => Bytes::from(s),
+        answer.body = match chosen.map(|p| &p.value) {
+            Some(Value::String(s)) => Bytes::from(s.clone()),
             Some(Value::Null) | None => Bytes::new(),
             Some(other) => Bytes::from(other.to_string()),
         };
@@ -130,7 +129,7 @@ pub(crate) fn documented(
                     (true, true) => "generated",
                     (true, false) => "example",
                 };
-                answer.example = Some(p.name);
+                answer.example = Some(p.name.clone());
             }
         }
         Body::Dynamic(seed) => {
@@ -154,7 +153,7 @@ pub(crate) fn documented(
                 None => {
                     if let Some(p) = pick(None)? {
                         answer.body = p.template.render(now);
-                        answer.example = Some(p.name);
+                        answer.example = Some(p.name.clone());
                     }
                 }
             }
@@ -172,7 +171,7 @@ pub(crate) fn documented(
                 } else {
                     // The messages do not fit the documented shape: the example does.
                     answer.body = p.template.render(now);
-                    answer.example = Some(p.name);
+                    answer.example = Some(p.name.clone());
                 }
             }
         }

@@ -215,7 +215,9 @@ fn parameters(compiled: &Compiled, op_index: usize, req: &Request<'_>, problems:
                 continue;
             }
         };
-        if let Some(v) = compiled.param_validator(op_index, i) {
+        if let Some(v) = compiled.param_validator(op_index, i)
+            && !v.is_valid(&value)
+        {
             for e in v.iter_errors(&value).take(4) {
                 problems.push(format!("{what}: {}", e.masked()));
             }
@@ -351,7 +353,9 @@ fn body(compiled: &Compiled, op_index: usize, req: &Request<'_>, problems: &mut 
         // multipart, octet-stream, text: the media type is checked; contents are not.
         return;
     };
-    if let Some(v) = compiled.body_validator(op_index, index) {
+    if let Some(v) = compiled.body_validator(op_index, index)
+        && !v.is_valid(&value)
+    {
         for e in v.iter_errors(&value).take(8) {
             problems.push(format!("body{}: {}", e.instance_path(), e.masked()));
         }
