@@ -8,4 +8,6 @@ mod auth;
 mod control;
 mod corpus;
 mod fixtures;
+mod params;
+mod robustness;
 mod sockets;

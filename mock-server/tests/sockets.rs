@@ -160,3 +160,37 @@ where
     }
     panic!("condition not met within 4 s");
 }
+
+#[tokio::test]
+async fn every_auth_operation_and_status_over_a_socket() {
+    let contract = auth_contract();
+    let running = start(&auth_mock(Config::default()), Duration::from_secs(5)).await;
+    let client = reqwest::Client::new();
+    let mut answered = 0;
+    for op in &contract.operations {
+        for r in &op.responses {
+            let status = r.status.to_string();
+            let reply = client
+                .post(format!("{}{}", running.url, op.path))
+                .header("prefer", format!("code={status}"))
+                .header("origin", "http://localhost:3000")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(reply.status().as_str(), status);
+            assert_eq!(
+                reply.headers()["access-control-allow-origin"],
+                "http://localhost:3000"
+            );
+            let reply = Reply {
+                status: reply.status(),
+                headers: reply.headers().clone(),
+                bytes: reply.bytes().await.unwrap(),
+            };
+            assert_documented(&contract, &op.id, &reply);
+            assert_live_envelope(&reply);
+            answered += 1;
+        }
+    }
+    assert_eq!(answered, 18);
+}
