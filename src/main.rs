@@ -13,6 +13,7 @@ use clap::{Args, Parser, Subcommand};
 use kontrat_generator::{Diagnostics, Severity, output, rust};
 
 mod mock;
+mod verify;
 
 /// Generation allocates and frees millions of small syntax-tree nodes; mimalloc does that
 /// markedly faster than the system allocator (measured with benches/generate.sh).
@@ -40,6 +41,8 @@ enum Command {
     Check(GenerateArgs),
     /// Serve the spec as a mock server that answers only what it documents.
     Mock(mock::MockArgs),
+    /// Exercise a running implementation and report every way it breaks the contract.
+    Verify(verify::VerifyArgs),
 }
 
 #[derive(Args, Debug)]
@@ -87,6 +90,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Generate(args) => generate(&args, false),
         Command::Check(args) => generate(&args, true),
         Command::Mock(args) => mock::run(&args),
+        Command::Verify(args) => verify::run(&args),
     }
 }
 

@@ -84,7 +84,8 @@ impl Template {
 }
 
 impl Compiled {
-    pub(crate) fn new(contract: Contract, static_examples: bool) -> Self {
+    /// Compiles `contract`; `static_examples` serves examples verbatim (no live envelope).
+    pub fn new(contract: Contract, static_examples: bool) -> Self {
         let routes = Routes::new(&contract);
         let operations = contract
             .operations
@@ -320,6 +321,161 @@ impl Compiled {
             map.insert(env.data_property.clone(), Value::Null);
         }
     }
+}
+
+/// Checking what others send against the contract: the verifier judges live servers
+/// with the same validators the mock uses for requests.
+impl Compiled {
+    /// True when `value` is a valid request body of operation `op` for `media_type`
+    /// (true when the contract gives no schema for it).
+    pub fn request_body_is_valid(&self, op: usize, media_type: &str, value: &Value) -> bool {
+        let Some(index) = self.contract.operations[op]
+            .request_body
+            .as_ref()
+            .and_then(|b| b.content.keys().position(|k| k == media_type))
+        else {
+            return false;
+        };
+        self.body_validator(op, index)
+            .is_none_or(|v| v.is_valid(value))
+    }
+
+    /// What is wrong with a response of operation `op`: an undocumented status, a content
+    /// type the status does not document, a body that breaks its schema (values masked),
+    /// and for a shared envelope its invariants (`isSuccess` true exactly on 2xx,
+    /// `statusCode` equal to the HTTP status, `data` null and `errors` non-empty on errors,
+    /// `timestamp` in RFC 3339 UTC). Empty when the response honours the contract.
+    pub fn response_problems(
+        &self,
+        op: usize,
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Vec<String> {
+        let operation = &self.contract.operations[op];
+        let Some(response) = operation.response_for(status) else {
+            let documented: Vec<String> = operation
+                .responses
+                .iter()
+                .map(|r| r.status.to_string())
+                .collect();
+            return vec![format!(
+                "status {status} is not documented (documented: {})",
+                documented.join(", ")
+            )];
+        };
+        let r = operation
+            .responses
+            .iter()
+            .position(|x| std::ptr::eq(x, response))
+            .unwrap_or_default();
+        if response.content.is_empty() {
+            return if body.is_empty() {
+                Vec::new()
+            } else {
+                vec![format!(
+                    "status {status} is documented without a body, but {} bytes came back",
+                    body.len()
+                )]
+            };
+        }
+        let documented = || {
+            response
+                .content
+                .keys()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let Some(content_type) = content_type else {
+            return vec![format!("no Content-Type (documented: {})", documented())];
+        };
+        let Some((m, (media_type, media))) = response
+            .content
+            .iter()
+            .enumerate()
+            .find(|(_, (k, _))| crate::check::media_matches(k, content_type))
+        else {
+            return vec![format!(
+                "Content-Type `{content_type}` is not documented for {status} (documented: {})",
+                documented()
+            )];
+        };
+        if !kontrat_generator::model::is_json_media_type(media_type) {
+            return Vec::new();
+        }
+        let value: Value = match serde_json::from_slice(body) {
+            Ok(v) => v,
+            Err(e) => return vec![format!("the body is not JSON ({e})")],
+        };
+        let mut problems: Vec<String> = match self.response_validator(op, r, m) {
+            Some(v) if !v.is_valid(&value) => v
+                .iter_errors(&value)
+                .take(8)
+                .map(|e| format!("body{}: {}", e.instance_path(), e.masked()))
+                .collect(),
+            _ => Vec::new(),
+        };
+        if let (Some(env), Some(schema)) = (&self.contract.envelope, &media.schema)
+            && self.contract.envelope_data(schema).is_some()
+        {
+            problems.extend(envelope_problems(env, &value, status));
+        }
+        problems
+    }
+}
+
+fn envelope_problems(
+    env: &kontrat_generator::model::Envelope,
+    value: &Value,
+    status: u16,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let success = (200..300).contains(&status);
+    fn field<'a>(value: &'a Value, key: &'a Option<String>) -> Option<(&'a str, &'a Value)> {
+        key.as_deref().and_then(|k| value.get(k).map(|v| (k, v)))
+    }
+    if let Some((k, v)) = field(value, &env.roles.success)
+        && v.as_bool() != Some(success)
+    {
+        out.push(format!(
+            "envelope: `{k}` is {v} on a {status} (must be {success})"
+        ));
+    }
+    if let Some((k, v)) = field(value, &env.roles.status)
+        && v.as_u64() != Some(u64::from(status))
+    {
+        out.push(format!(
+            "envelope: `{k}` is {v}, the HTTP status is {status}"
+        ));
+    }
+    if !success {
+        if let Some(v) = value.get(&env.data_property)
+            && !v.is_null()
+        {
+            out.push(format!(
+                "envelope: `{}` is not null on a {status}",
+                env.data_property
+            ));
+        }
+        if let Some((k, v)) = field(value, &env.roles.errors)
+            && v.as_array().is_none_or(Vec::is_empty)
+        {
+            out.push(format!("envelope: `{k}` is empty on a {status}"));
+        }
+    }
+    if let Some((k, v)) = field(value, &env.roles.timestamp) {
+        let utc = v
+            .as_str()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok().map(|d| (t, d)));
+        match utc {
+            Some((text, d))
+                if d.offset().local_minus_utc() == 0
+                    && (text.ends_with('Z') || text.ends_with("+00:00")) => {}
+            _ => out.push(format!("envelope: `{k}` is not an RFC 3339 UTC time: {v}")),
+        }
+    }
+    out
 }
 
 /// A timestamp with the shape of the live ones, for validating bodies ahead of time.

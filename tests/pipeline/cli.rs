@@ -208,3 +208,56 @@ fn mock_refuses_a_bad_spec_with_exit_2_and_located_errors() {
     assert!(help.status.success());
     assert!(text(&help.stdout).contains("--cors-origin"));
 }
+
+#[test]
+fn verify_refuses_production_plans_on_dry_run_and_reports_to_junit() {
+    let dir = tempfile::tempdir().unwrap();
+    let refused = kontrat(
+        &["verify", "--target", "https://api.example.com/"],
+        dir.path(),
+    );
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(text(&refused.stderr).contains("is the spec's production server (Production)"));
+
+    // Nothing listens here: a dry run still succeeds, a real run fails with a JUnit report.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let target = format!("http://127.0.0.1:{port}");
+    let dry = kontrat(&["verify", "--target", &target, "--dry-run"], dir.path());
+    assert_eq!(dry.status.code(), Some(0));
+    let plan = text(&dry.stdout);
+    assert!(plan.contains("nothing sent"), "{plan}");
+    assert!(
+        plan.contains("revokeRefreshToken [no credentials] POST /api/v1/auth/revoke (expects 401)"),
+        "{plan}"
+    );
+
+    let run = kontrat(
+        &[
+            "verify",
+            "--target",
+            &target,
+            "--token",
+            "secret-token-value",
+            "--junit",
+            "out/verify.xml",
+            "--timeout",
+            "2",
+        ],
+        dir.path(),
+    );
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run.stdout));
+    let junit = std::fs::read_to_string(dir.path().join("out/verify.xml")).unwrap();
+    assert!(
+        junit.contains("<testsuite name=\"kontrat verify: Auth API\""),
+        "{junit}"
+    );
+    assert!(junit.contains("request failed"), "{junit}");
+    assert!(
+        !text(&run.stdout).contains("secret-token-value") && !junit.contains("secret-token-value"),
+        "the token is never printed"
+    );
+}
