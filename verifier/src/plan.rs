@@ -89,12 +89,17 @@ pub struct PlanOptions {
 }
 
 /// The probes for every operation (or only `only`), negative ones first: they are refused
-/// before anything changes, so the state-changing valid requests cannot spoil them.
+/// before anything changes, so the state-changing valid requests cannot spoil them. Among
+/// the valid requests, those of sign-out operations go last: they end the session the
+/// credentials belong to, and every later secured request would only see a 401.
 pub fn plan(compiled: &Compiled, options: PlanOptions, only: Option<&str>) -> Vec<Probe> {
     let contract = &compiled.contract;
     let mut negative = Vec::new();
     let mut positive = Vec::new();
-    for (i, op) in contract.operations.iter().enumerate() {
+    let mut order: Vec<usize> = (0..contract.operations.len()).collect();
+    order.sort_by_key(|&i| ends_session(&contract.operations[i]));
+    for i in order {
+        let op = &contract.operations[i];
         if only.is_some_and(|id| id != op.id) {
             continue;
         }
@@ -109,6 +114,21 @@ pub fn plan(compiled: &Compiled, options: PlanOptions, only: Option<&str>) -> Ve
     }
     negative.extend(positive);
     negative
+}
+
+/// Log out, sign out, sign off: by id, path or summary.
+fn ends_session(op: &Operation) -> bool {
+    let text = format!(
+        "{} {} {}",
+        op.id,
+        op.path,
+        op.summary.as_deref().unwrap_or_default()
+    )
+    .to_ascii_lowercase();
+    let squashed: String = text.chars().filter(char::is_ascii_alphanumeric).collect();
+    ["logout", "logoff", "signout", "signoff"]
+        .iter()
+        .any(|w| squashed.contains(w))
 }
 
 struct Planner<'a> {

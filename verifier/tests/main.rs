@@ -4,3 +4,4 @@
 mod broken;
 mod fixtures;
 mod plan;
+mod service;
