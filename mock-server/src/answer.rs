@@ -26,6 +26,20 @@ pub(crate) struct Answer {
     pub source: &'static str,
 }
 
+impl Answer {
+    /// An empty 500, for a decision still being made.
+    pub(crate) fn placeholder() -> Self {
+        Answer {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            content_type: None,
+            body: Bytes::new(),
+            headers: Vec::new(),
+            example: None,
+            source: "none",
+        }
+    }
+}
+
 /// What to put in a documented response's body.
 #[derive(Debug, Clone)]
 pub(crate) enum Body<'a> {

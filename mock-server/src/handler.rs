@@ -185,7 +185,8 @@ fn decide(
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok());
     let mut decision = Decision {
-        answer: answer::undocumented(compiled, StatusCode::INTERNAL_SERVER_ERROR, &[], at),
+        // Replaced on every path below; cheap, unlike a real undocumented answer.
+        answer: Answer::placeholder(),
         operation: Some(op.id.clone()),
         reason: String::new(),
         problems: Vec::new(),
