@@ -12,6 +12,7 @@ use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 use kontrat_generator::{Diagnostics, Severity, output, rust};
 
+mod lint;
 mod mock;
 mod verify;
 
@@ -41,6 +42,8 @@ enum Command {
     Check(GenerateArgs),
     /// Serve the spec as a mock server that answers only what it documents.
     Mock(mock::MockArgs),
+    /// Check the spec against the contract rules (exit 1 on errors; `--deny warnings` for warnings).
+    Lint(lint::LintArgs),
     /// Exercise a running implementation and report every way it breaks the contract.
     Verify(verify::VerifyArgs),
 }
@@ -90,6 +93,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Generate(args) => generate(&args, false),
         Command::Check(args) => generate(&args, true),
         Command::Mock(args) => mock::run(&args),
+        Command::Lint(args) => lint::run(&args),
         Command::Verify(args) => verify::run(&args),
     }
 }

@@ -261,3 +261,142 @@ fn verify_refuses_production_plans_on_dry_run_and_reports_to_junit() {
         "the token is never printed"
     );
 }
+
+#[test]
+fn lint_passes_the_embedded_spec_even_with_deny_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = kontrat(&["lint", "--deny", "warnings"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert_eq!(text(&out.stdout), "ok: spec/auth.yaml lints clean\n");
+    let out = kontrat(
+        &["lint", "--spec", "spec/auth.yaml", "--deny", "warnings"],
+        &workspace(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+}
+
+#[test]
+fn lint_exit_codes_formats_and_allow() {
+    let dir = tempfile::tempdir().unwrap();
+    // Only warnings: operation-id-missing and body-without-400.
+    std::fs::write(
+        dir.path().join("warn.yaml"),
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {type: object}\n      responses:\n        '204': {description: done}\n",
+    )
+    .unwrap();
+    let out = kontrat(&["lint", "--spec", "warn.yaml"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("warn.yaml:5:5: warning[operation-id-missing]: POST /a has no operationId"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("hint: add `operationId: post_a`"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with("warn.yaml: 0 error(s), 2 warning(s), 0 note(s)\n"),
+        "{stdout}"
+    );
+    let out = kontrat(
+        &["lint", "--spec", "warn.yaml", "--deny", "warnings"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let out = kontrat(
+        &[
+            "lint",
+            "--spec",
+            "warn.yaml",
+            "--deny",
+            "warnings",
+            "--allow",
+            "operation-id-missing",
+            "--allow",
+            "body-without-400",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+
+    // An error finding: exit 1; JSON and SARIF on stdout.
+    std::fs::write(
+        dir.path().join("err.yaml"),
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {type: integer}\n              example: many\n",
+    )
+    .unwrap();
+    let out = kontrat(&["lint", "--spec", "err.yaml"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("err.yaml:13:15: error[example-invalid]"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = kontrat(
+        &["lint", "--spec", "err.yaml", "--format", "json"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["summary"]["errors"], 1);
+    assert_eq!(json["diagnostics"][0]["code"], "example-invalid");
+    assert_eq!(json["diagnostics"][0]["line"], 13);
+    let out = kontrat(
+        &["lint", "--spec", "err.yaml", "--format", "sarif"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "example-invalid");
+    assert_eq!(result["level"], "error");
+    let physical = &result["locations"][0]["physicalLocation"];
+    assert_eq!(physical["artifactLocation"]["uri"], "err.yaml");
+    assert_eq!(physical["region"]["startLine"], 13);
+    assert_eq!(physical["region"]["startColumn"], 15);
+
+    // A spec that cannot load, a missing file, a bad flag: exit 2.
+    std::fs::write(dir.path().join("broken.yaml"), "openapi: 3.0.3\ninfo: [\n").unwrap();
+    let out = kontrat(&["lint", "--spec", "broken.yaml"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stdout).contains("broken.yaml:"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        text(&out.stderr).contains("no rule was run"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = kontrat(
+        &["lint", "--spec", "broken.yaml", "--format", "sarif"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(sarif["runs"][0]["results"][0]["ruleId"], "syntax");
+    assert_eq!(
+        kontrat(&["lint", "--spec", "missing.yaml"], dir.path())
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        kontrat(&["lint", "--deny", "notes"], dir.path())
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        kontrat(&["lint", "--format", "xml"], dir.path())
+            .status
+            .code(),
+        Some(2)
+    );
+    let rules = kontrat(&["lint", "--rules"], dir.path());
+    assert_eq!(rules.status.code(), Some(0));
+    assert!(text(&rules.stdout).contains("envelope-status-mismatch"));
+}
