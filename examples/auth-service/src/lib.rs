@@ -751,6 +751,93 @@ async fn www_authenticate(mut response: Response) -> Response {
     response
 }
 
+/// Which browser origins may call the service (CORS), for [`with_cors`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CorsOrigins {
+    /// Any origin.
+    Any,
+    /// Exactly these origins (`scheme://host[:port]`, as browsers send them).
+    List(Vec<String>),
+}
+
+impl CorsOrigins {
+    fn allows(&self, origin: &HeaderValue) -> bool {
+        match self {
+            CorsOrigins::Any => true,
+            CorsOrigins::List(origins) => origins
+                .iter()
+                .any(|allowed| allowed.as_bytes() == origin.as_bytes()),
+        }
+    }
+}
+
+/// `router` answering browsers of `origins`: CORS preflights (`OPTIONS` with
+/// `Access-Control-Request-Method`) get a 204 allowing `POST` with `Authorization` and
+/// `Content-Type`; other answers to an allowed `Origin` carry
+/// `Access-Control-Allow-Origin` (the origin itself, credentials allowed) and expose
+/// `WWW-Authenticate`. Requests without an allowed `Origin` pass through untouched.
+///
+/// Off by default in the binary (`--cors-origin` turns it on); a dev-server proxy avoids
+/// the need altogether.
+pub fn with_cors(router: Router, origins: CorsOrigins) -> Router {
+    router.layer(axum::middleware::from_fn_with_state(
+        Arc::new(origins),
+        cors,
+    ))
+}
+
+async fn cors(
+    axum::extract::State(origins): axum::extract::State<Arc<CorsOrigins>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let Some(origin) = request
+        .headers()
+        .get(header::ORIGIN)
+        .filter(|origin| origins.allows(origin))
+        .cloned()
+    else {
+        return next.run(request).await;
+    };
+    let preflight = request.method() == axum::http::Method::OPTIONS
+        && request
+            .headers()
+            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+    let mut response = if preflight {
+        let mut response = Response::new(axum::body::Body::empty());
+        *response.status_mut() = StatusCode::NO_CONTENT;
+        let headers = response.headers_mut();
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static("POST"),
+        );
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            HeaderValue::from_static("authorization, content-type"),
+        );
+        headers.insert(
+            header::ACCESS_CONTROL_MAX_AGE,
+            HeaderValue::from_static("600"),
+        );
+        response
+    } else {
+        let mut response = next.run(request).await;
+        response.headers_mut().insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static("www-authenticate"),
+        );
+        response
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+        HeaderValue::from_static("true"),
+    );
+    headers.append(header::VARY, HeaderValue::from_static("origin"));
+    response
+}
+
 /// Seconds since the Unix epoch.
 fn now() -> u64 {
     SystemTime::now()

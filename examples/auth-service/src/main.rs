@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use auth_service::{AuthService, Config, app};
+use auth_service::{AuthService, Config, CorsOrigins, app, with_cors};
 use clap::Parser;
 
 /// A real implementation of spec/auth.yaml: JWT access tokens, rotating refresh tokens in
@@ -32,6 +32,10 @@ struct Args {
     /// position, instead of a random one. Repeatable.
     #[arg(long = "seed-refresh-token", value_name = "TOKEN")]
     seed_refresh_tokens: Vec<String>,
+    /// Let a browser app served from ORIGIN call the service (CORS), e.g.
+    /// `http://localhost:5173`; `*` allows any origin. Repeatable. Off by default.
+    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    cors_origins: Vec<String>,
     /// Lifetime of access tokens, in seconds (the `expiresIn` of every pair).
     #[arg(long, value_name = "SECONDS", default_value_t = 900)]
     access_token_ttl: u64,
@@ -49,6 +53,7 @@ impl std::fmt::Debug for Args {
             .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
             .field("seed_users", &self.seed_users)
             .field("seed_refresh_tokens", &self.seed_refresh_tokens.len())
+            .field("cors_origins", &self.cors_origins)
             .finish_non_exhaustive()
     }
 }
@@ -136,10 +141,26 @@ async fn main() -> anyhow::Result<()> {
             "  try: curl -s -X POST {url}/api/v1/auth/refresh -H 'content-type: application/json' -d '{{\"refreshToken\":\"{token}\"}}'"
         );
     }
+    let cors = if args.cors_origins.iter().any(|origin| origin == "*") {
+        Some(CorsOrigins::Any)
+    } else if args.cors_origins.is_empty() {
+        None
+    } else {
+        Some(CorsOrigins::List(args.cors_origins.clone()))
+    };
+    match &cors {
+        Some(CorsOrigins::Any) => println!("  CORS: any origin"),
+        Some(CorsOrigins::List(origins)) => println!("  CORS: {}", origins.join(", ")),
+        None => {}
+    }
     use std::io::Write as _;
     std::io::stdout().flush().ok();
 
-    axum::serve(listener, app(service))
+    let router = match cors {
+        Some(origins) => with_cors(app(service), origins),
+        None => app(service),
+    };
+    axum::serve(listener, router)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("server error")?;

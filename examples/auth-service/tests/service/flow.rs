@@ -470,3 +470,87 @@ async fn logs_never_contain_tokens() {
     let debug = format!("{:?}", h.service);
     assert!(tokens.iter().all(|token| !debug.contains(token.as_str())));
 }
+
+#[tokio::test]
+async fn cors_is_off_by_default_and_answers_allowed_origins_when_on() {
+    use auth_service::{AuthService, CorsOrigins, app, with_cors};
+    use tower::ServiceExt;
+
+    const ORIGIN: &str = "http://localhost:5173";
+    let preflight = |origin: &str| {
+        Request::builder()
+            .method(Method::OPTIONS)
+            .uri(Op::Refresh.path())
+            .header(header::ORIGIN, origin)
+            .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
+            .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "content-type")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let service = AuthService::new(Config::with_secret(SECRET.to_vec()));
+
+    // Off: a preflight is just an OPTIONS the contract does not have.
+    let response = app(service.clone())
+        .oneshot(preflight(ORIGIN))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 405);
+    assert!(
+        !response
+            .headers()
+            .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+    );
+
+    let cors = with_cors(
+        app(service.clone()),
+        CorsOrigins::List(vec![ORIGIN.to_owned()]),
+    );
+    let response = cors.clone().oneshot(preflight(ORIGIN)).await.unwrap();
+    assert_eq!(response.status(), 204);
+    let headers = response.headers();
+    assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], ORIGIN);
+    assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_METHODS], "POST");
+    assert_eq!(
+        headers[header::ACCESS_CONTROL_ALLOW_HEADERS],
+        "authorization, content-type"
+    );
+
+    // Another origin gets no CORS headers.
+    let response = cors
+        .clone()
+        .oneshot(preflight("http://evil.example"))
+        .await
+        .unwrap();
+    assert!(
+        !response
+            .headers()
+            .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+    );
+
+    // A real call from the allowed origin: the service's answer, with CORS headers.
+    let seed = service.seed_session("demo");
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri(Op::Refresh.path())
+        .header(header::ORIGIN, ORIGIN)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(json!({ "refreshToken": seed }).to_string()))
+        .unwrap();
+    let response = cors.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+        ORIGIN
+    );
+
+    // `Any` echoes whatever origin asks.
+    let any = with_cors(app(service), CorsOrigins::Any);
+    let response = any
+        .oneshot(preflight("http://127.0.0.1:3000"))
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+        "http://127.0.0.1:3000"
+    );
+}
