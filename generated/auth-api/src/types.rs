@@ -11,6 +11,8 @@
 //! - String and integer enums tolerate undocumented values when DECODING (the
 //!   `Unknown(String)` / `Unknown(i64)` variant keeps the value) but refuse to SERIALIZE
 //!   them, so only documented values are ever sent.
+//! - Optional properties with an expressible `default` decode to it when absent; required
+//!   `readOnly`/`writeOnly` properties are `Option`s (one type serves both directions).
 //! - Every `format: date-time` field is written exactly like `2026-01-15T10:30:00.000Z`
 //!   (see [`rfc3339_millis`]).
 //! - Every type implements [`Validate`], which checks the spec's constraints (`minLength`,
@@ -33,13 +35,11 @@ pub struct Envelope<T> {
     #[serde(rename = "statusCode")]
     pub status_code: i32,
     /// The payload; `null` on errors.
-    #[serde(rename = "data")]
     pub data: T,
     /// Error messages; empty on success.
-    #[serde(rename = "errors")]
     pub errors: Vec<String>,
     /// When the response was produced, UTC with milliseconds.
-    #[serde(rename = "timestamp", with = "crate::types::rfc3339_millis")]
+    #[serde(with = "crate::types::rfc3339_millis")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
 }
 /// An error response; `data` is always `null`.

@@ -1075,7 +1075,11 @@ impl DefView {
 }
 
 fn field_view(f: &Field, default: Vec<String>) -> FieldView {
-    let mut serde = vec![format!("rename = {}", lit(&f.wire))];
+    // `rename` only where the Rust name differs (fewer tokens to compile and format).
+    let mut serde = Vec::new();
+    if f.rust.strip_prefix("r#").unwrap_or(&f.rust) != f.wire {
+        serde.push(format!("rename = {}", lit(&f.wire)));
+    }
     if let Some(with) = f.ty.date_time_mode() {
         serde.push(format!("with = {}", lit(with)));
     }

@@ -535,6 +535,20 @@ mod support {
         json_body(headers, body).await.map(Some)
     }
 
+    /// The raw path parameters, or the documented 400 answer.
+    pub(super) async fn path_params(
+        parts: &mut http::request::Parts,
+    ) -> Result<axum::extract::RawPathParams, Response> {
+        <axum::extract::RawPathParams as axum::extract::FromRequestParts<()>>::from_request_parts(parts, &())
+            .await
+            .map_err(|rejection| {
+                error_response(
+                    StatusCode::BAD_REQUEST,
+                    vec![super::MESSAGE_BAD_REQUEST.to_owned(), rejection.body_text()],
+                )
+            })
+    }
+
     /// Reads, decodes and validates an `application/x-www-form-urlencoded` body.
     pub(super) async fn form_body<T: DeserializeOwned + Validate>(
         headers: &HeaderMap,
