@@ -38,6 +38,27 @@ measure() { # label command... → "seconds KB" (median of 3 runs by time)
 read -r k_s k_kb < <(measure target/release/kontrat generate --spec "$spec" --out "$out/kontrat" --name github-api)
 echo "kontrat generate:        ${k_s} s, $(( k_kb / 1024 )) MB peak RSS ($(du -sh "$out/kontrat/src" | cut -f1) of Rust)"
 
+# Linear scaling: GitHub's description cut to 25 %, 50 % and 75 % of its paths (every
+# component kept, so only what operations reach is generated), then whole. Time per
+# operation should stay flat as the spec grows.
+echo "scaling (median of 3; components kept, paths sliced):"
+printf '  %-8s %10s %10s %10s %12s\n' share operations "time ms" "MB RSS" "ms/operation"
+for pct in 25 50 75 100; do
+  sliced="$out/github-$pct.json"
+  python3 - "$spec" "$sliced" "$pct" <<'PY'
+import json, sys
+spec = json.load(open(sys.argv[1]))
+paths = list(spec["paths"].items())
+keep = len(paths) * int(sys.argv[3]) // 100
+spec["paths"] = dict(paths[:keep])
+json.dump(spec, open(sys.argv[2], "w"))
+PY
+  ops=$(python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print(sum(1 for p in s["paths"].values() for m in p if m in ("get","put","post","delete","options","head","patch","trace")))' "$sliced")
+  read -r s_s s_kb < <(measure target/release/kontrat generate --spec "$sliced" --out "$out/slice" --name github-api)
+  awk -v p="$pct" -v o="$ops" -v t="$s_s" -v kb="$s_kb" \
+    'BEGIN {printf "  %-8s %10d %10.0f %10d %12.3f\n", p "%", o, t * 1000, kb / 1024, t * 1000 / o}'
+done
+
 if [ "$reference" = 1 ]; then
   command -v openapi-generator-cli >/dev/null || pip install -q openapi-generator-cli
   /usr/bin/time -f "%e %M" -o "$out/t" openapi-generator-cli generate -g rust -i "$spec" -o "$out/oag" \

@@ -432,3 +432,91 @@ fn mutating_operations_on_a_spec_with_production_carry_the_warning() {
         "readX does not change data"
     );
 }
+
+#[test]
+fn read_only_write_only_defaults_and_form_fallbacks() {
+    let spec = r#"
+openapi: 3.0.3
+info: { title: T, version: "1" }
+paths:
+  /a:
+    post:
+      operationId: a
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              properties:
+                tags: { type: array, items: { type: string } }
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/Thing' }
+  /b:
+    post:
+      operationId: b
+      requestBody:
+        content:
+          multipart/form-data:
+            schema: { type: string }
+      responses:
+        '204': { description: ok }
+components:
+  schemas:
+    Thing:
+      type: object
+      required: [id, password, name]
+      properties:
+        id: { type: integer, readOnly: true }
+        password: { type: string, writeOnly: true }
+        name: { type: string }
+        when: { type: string, format: date-time, default: "2020-01-01T00:00:00Z" }
+        ratio: { type: number, default: 0.5 }
+        code: { type: integer, enum: [200, 404], default: 404 }
+"#;
+    let (contract, _) = kontrat_generator::load_contract_str("spec.yaml", spec).unwrap();
+    let (files, diagnostics) = render(&contract, "t");
+    let warnings = diagnostics.to_string();
+    assert!(
+        warnings.contains("warning[untyped-form-body]"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("#/paths/~1a/post/requestBody"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("#/paths/~1b/post/requestBody"),
+        "{warnings}"
+    );
+    let types = &files["src/types.rs"];
+    let client = &files["src/client.rs"];
+    assert!(
+        client.contains("body: &bytes::Bytes"),
+        "non-flat forms stay bytes"
+    );
+    assert!(
+        types.contains("pub id: Option<i64>,"),
+        "readOnly required → Option"
+    );
+    assert!(
+        types.contains("pub password: Option<String>,"),
+        "writeOnly required → Option"
+    );
+    assert!(types.contains("pub name: String,"));
+    assert!(types.contains("Read-only: required in responses"));
+    // A default that cannot be a Rust literal stays an Option, documented.
+    assert!(types.contains("pub when: Option<chrono::DateTime<chrono::Utc>>,"));
+    assert!(
+        types.contains("The spec's default is `\"2020-01-01T00:00:00Z\"`"),
+        "{types}"
+    );
+    assert!(types.contains("pub ratio: f64,"));
+    assert!(types.contains("0.5"));
+    assert!(types.contains("pub code: Code,"));
+    assert!(types.contains("Code::V404"));
+}

@@ -8,6 +8,14 @@
 #![allow(clippy::large_enum_variant)]
 #[allow(unused_imports)]
 use crate::types::*;
+/// A JSON body of `content_type`, for the `body()` methods.
+#[allow(dead_code)]
+fn json_body<T: serde::Serialize>(
+    content_type: &'static str,
+    body: &T,
+) -> Result<Option<(&'static str, bytes::Bytes)>, serde_json::Error> {
+    Ok(Some((content_type, bytes::Bytes::from(serde_json::to_vec(body)?))))
+}
 /// The documented responses of `logout` (`POST /api/v1/auth/logout`): Çıkış yap
 #[derive(Debug, Clone, PartialEq)]
 pub enum LogoutResponse {
@@ -45,54 +53,12 @@ impl LogoutResponse {
         &self,
     ) -> Result<Option<(&'static str, bytes::Bytes)>, serde_json::Error> {
         match self {
-            LogoutResponse::Ok(body) => {
-                Ok(
-                    Some((
-                        "application/json",
-                        bytes::Bytes::from(serde_json::to_vec(body)?),
-                    )),
-                )
-            }
-            LogoutResponse::BadRequest(body) => {
-                Ok(
-                    Some((
-                        "application/json",
-                        bytes::Bytes::from(serde_json::to_vec(body)?),
-                    )),
-                )
-            }
-            LogoutResponse::Unauthorized(body) => {
-                Ok(
-                    Some((
-                        "application/json",
-                        bytes::Bytes::from(serde_json::to_vec(body)?),
-                    )),
-                )
-            }
-            LogoutResponse::Forbidden(body) => {
-                Ok(
-                    Some((
-                        "application/json",
-                        bytes::Bytes::from(serde_json::to_vec(body)?),
-                    )),
-                )
-            }
-            LogoutResponse::NotFound(body) => {
-                Ok(
-                    Some((
-                        "application/json",
-                        bytes::Bytes::from(serde_json::to_vec(body)?),
-                    )),
-                )
-            }
-            LogoutResponse::Conflict(body) => {
-                Ok(
-                    Some((
-                        "application/json",
-                        bytes::Bytes::from(serde_json::to_vec(body)?),
-                    )),
-                )
-            }
+            LogoutResponse::Ok(body) => json_body("application/json", body),
+            LogoutResponse::BadRequest(body) => json_body("application/json", body),
+            LogoutResponse::Unauthorized(body) => json_body("application/json", body),
+            LogoutResponse::Forbidden(body) => json_body("application/json", body),
+            LogoutResponse::NotFound(body) => json_body("application/json", body),
+            LogoutResponse::Conflict(body) => json_body("application/json", body),
         }
     }
     /// 200: Kullanıcının tüm aktif oturumları sonlandırıldı.
@@ -188,54 +154,14 @@ impl RefreshTokenResponse {
         &self,
     ) -> Result<Option<(&'static str, bytes::Bytes)>, serde_json::Error> {
         match self {
-            RefreshTokenResponse::Ok(body) => {
-                Ok(
-                    Some((
-                        "application/json",
-                        bytes::Bytes::from(serde_json::to_vec(body)?),
-                    )),
-                )
-            }
-            RefreshTokenResponse::BadRequest(body) => {
-                Ok(
-                    Some((
-                        "application/json",
-                        bytes::Bytes::from(serde_json::to_vec(body)?),
-                    )),
-                )
-            }
+            RefreshTokenResponse::Ok(body) => json_body("application/json", body),
+            RefreshTokenResponse::BadRequest(body) => json_body("application/json", body),
             RefreshTokenResponse::Unauthorized(body) => {
-                Ok(
-                    Some((
-                        "application/json",
-                        bytes::Bytes::from(serde_json::to_vec(body)?),
-                    )),
-                )
+                json_body("application/json", body)
             }
-            RefreshTokenResponse::Forbidden(body) => {
-                Ok(
-                    Some((
-                        "application/json",
-                        bytes::Bytes::from(serde_json::to_vec(body)?),
-                    )),
-                )
-            }
-            RefreshTokenResponse::NotFound(body) => {
-                Ok(
-                    Some((
-                        "application/json",
-                        bytes::Bytes::from(serde_json::to_vec(body)?),
-                    )),
-                )
-            }
-            RefreshTokenResponse::Conflict(body) => {
-                Ok(
-                    Some((
-                        "application/json",
-                        bytes::Bytes::from(serde_json::to_vec(body)?),
-                    )),
-                )
-            }
+            RefreshTokenResponse::Forbidden(body) => json_body("application/json", body),
+            RefreshTokenResponse::NotFound(body) => json_body("application/json", body),
+            RefreshTokenResponse::Conflict(body) => json_body("application/json", body),
         }
     }
     /// 200: Yeni access token ve refresh token üretildi; eski refresh token artık geçersiz.
@@ -331,53 +257,21 @@ impl RevokeRefreshTokenResponse {
         &self,
     ) -> Result<Option<(&'static str, bytes::Bytes)>, serde_json::Error> {
         match self {
-            RevokeRefreshTokenResponse::Ok(body) => {
-                Ok(
-                    Some((
-                        "application/json",
-                        bytes::Bytes::from(serde_json::to_vec(body)?),
-                    )),
-                )
-            }
+            RevokeRefreshTokenResponse::Ok(body) => json_body("application/json", body),
             RevokeRefreshTokenResponse::BadRequest(body) => {
-                Ok(
-                    Some((
-                        "application/json",
-                        bytes::Bytes::from(serde_json::to_vec(body)?),
-                    )),
-                )
+                json_body("application/json", body)
             }
             RevokeRefreshTokenResponse::Unauthorized(body) => {
-                Ok(
-                    Some((
-                        "application/json",
-                        bytes::Bytes::from(serde_json::to_vec(body)?),
-                    )),
-                )
+                json_body("application/json", body)
             }
             RevokeRefreshTokenResponse::Forbidden(body) => {
-                Ok(
-                    Some((
-                        "application/json",
-                        bytes::Bytes::from(serde_json::to_vec(body)?),
-                    )),
-                )
+                json_body("application/json", body)
             }
             RevokeRefreshTokenResponse::NotFound(body) => {
-                Ok(
-                    Some((
-                        "application/json",
-                        bytes::Bytes::from(serde_json::to_vec(body)?),
-                    )),
-                )
+                json_body("application/json", body)
             }
             RevokeRefreshTokenResponse::Conflict(body) => {
-                Ok(
-                    Some((
-                        "application/json",
-                        bytes::Bytes::from(serde_json::to_vec(body)?),
-                    )),
-                )
+                json_body("application/json", body)
             }
         }
     }

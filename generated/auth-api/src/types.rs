@@ -8,9 +8,11 @@
 //! - The shared response envelope is ONE generic type; each `allOf` specialisation of it
 //!   is a type alias (`data: null` becomes `()`, which serde_json reads and writes as
 //!   `null`).
-//! - String enums tolerate undocumented values when DECODING (the `Unknown(String)`
-//!   variant keeps the value) but refuse to SERIALIZE them, so only documented values are
-//!   ever sent.
+//! - String and integer enums tolerate undocumented values when DECODING (the
+//!   `Unknown(String)` / `Unknown(i64)` variant keeps the value) but refuse to SERIALIZE
+//!   them, so only documented values are ever sent.
+//! - Optional properties with an expressible `default` decode to it when absent; required
+//!   `readOnly`/`writeOnly` properties are `Option`s (one type serves both directions).
 //! - Every `format: date-time` field is written exactly like `2026-01-15T10:30:00.000Z`
 //!   (see [`rfc3339_millis`]).
 //! - Every type implements [`Validate`], which checks the spec's constraints (`minLength`,
@@ -33,13 +35,11 @@ pub struct Envelope<T> {
     #[serde(rename = "statusCode")]
     pub status_code: i32,
     /// The payload; `null` on errors.
-    #[serde(rename = "data")]
     pub data: T,
     /// Error messages; empty on success.
-    #[serde(rename = "errors")]
     pub errors: Vec<String>,
     /// When the response was produced, UTC with milliseconds.
-    #[serde(rename = "timestamp", with = "crate::types::rfc3339_millis")]
+    #[serde(with = "crate::types::rfc3339_millis")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
 }
 /// An error response; `data` is always `null`.
@@ -397,18 +397,20 @@ pub mod validation {
         }
     }
     /// `enum`: the value is not one of `allowed`.
-    pub fn one_of(path: &str, allowed: &[&str], errors: &mut Vec<String>) {
+    pub fn one_of<T: Display>(path: &str, allowed: &[T], errors: &mut Vec<String>) {
+        let allowed: Vec<String> = allowed.iter().map(ToString::to_string).collect();
         errors
             .push(format!("{}: must be one of: {}", subject(path), allowed.join(", ")));
     }
 }
 mod enum_support {
-    /// The error of serializing the `Unknown` variant of a string enum.
+    /// The error of serializing the `Unknown` variant of a string or integer enum.
     pub(super) fn undocumented<E: serde::ser::Error>(
         enum_name: &str,
-        value: &str,
-        allowed: &[&str],
+        value: &impl std::fmt::Debug,
+        allowed: &[impl std::fmt::Display],
     ) -> E {
+        let allowed: Vec<String> = allowed.iter().map(ToString::to_string).collect();
         E::custom(
             format!(
                 "{enum_name}::Unknown({value:?}) is not a documented value and is never sent; \

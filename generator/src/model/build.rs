@@ -521,6 +521,13 @@ impl Builder<'_> {
             }
             oa::SchemaKind::Any(a) => self.any(a, d, pointer),
         };
+        let kind = match kind {
+            SchemaKind::Integer(mut i) => {
+                i.varnames = enum_varnames(d, i.enumeration.len());
+                SchemaKind::Integer(i)
+            }
+            other => other,
+        };
         let mut schema = Schema::new(kind, pointer);
         schema.nullable = d.nullable;
         schema.title = d.title.clone();
@@ -559,6 +566,7 @@ impl Builder<'_> {
                 exclusive_maximum: i.exclusive_maximum,
                 multiple_of: i.multiple_of,
                 enumeration: i.enumeration.iter().flatten().copied().collect(),
+                varnames: Vec::new(),
             }),
             oa::Type::Number(n) => SchemaKind::Number(NumberSchema {
                 format: format_name(&n.format),
@@ -662,6 +670,7 @@ impl Builder<'_> {
                 exclusive_maximum: a.exclusive_maximum.unwrap_or(false),
                 multiple_of: a.multiple_of.map(|m| m as i64),
                 enumeration: non_null_enum.iter().filter_map(|v| v.as_i64()).collect(),
+                varnames: Vec::new(),
             })),
             Some("number") => Some(SchemaKind::Number(NumberSchema {
                 format: a.format.clone(),
@@ -913,5 +922,20 @@ fn dedupe_derived_ids(operations: &mut [Operation]) {
         }
         taken.insert(candidate.clone());
         op.id = candidate;
+    }
+}
+
+/// `x-enum-varnames` (also spelled `x-enumNames`): one string per `enum` value, or nothing.
+fn enum_varnames(d: &oa::SchemaData, values: usize) -> Vec<String> {
+    let names = ["x-enum-varnames", "x-enumNames"]
+        .iter()
+        .find_map(|k| d.extensions.get(*k))
+        .and_then(Value::as_array);
+    match names {
+        Some(names) if names.len() == values && names.iter().all(Value::is_string) => names
+            .iter()
+            .filter_map(|n| n.as_str().map(str::to_owned))
+            .collect(),
+        _ => Vec::new(),
     }
 }

@@ -111,6 +111,8 @@ pub struct IntegerSchema {
     pub multiple_of: Option<i64>,
     /// `enum` (without `null`).
     pub enumeration: Vec<i64>,
+    /// `x-enum-varnames`: a name per `enum` value (empty when absent or not one per value).
+    pub varnames: Vec<String>,
 }
 
 /// `type: number` constraints.

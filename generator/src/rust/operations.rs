@@ -76,6 +76,8 @@ pub struct BodyPlan {
     pub required: bool,
     /// How it is encoded.
     pub encoding: BodyEncoding,
+    /// The type the server stubs decode (`Bytes` for multipart bodies, else `ty`).
+    pub server_ty: Ty,
 }
 
 /// How a request body is encoded on the wire.
@@ -83,6 +85,11 @@ pub struct BodyPlan {
 pub enum BodyEncoding {
     /// JSON.
     Json,
+    /// `application/x-www-form-urlencoded` from a struct of scalar fields.
+    Form,
+    /// `multipart/form-data` built by the client from a generated struct; the server stubs
+    /// receive the raw bytes.
+    Multipart,
     /// Raw bytes (`application/octet-stream`, text, anything else).
     Bytes,
 }
@@ -276,35 +283,80 @@ fn plan_one(
     }
 
     let body = op.request_body.as_ref().and_then(|rb| {
-        let (media, m, encoding) = match rb.json() {
-            Some((media, m)) => (media.to_owned(), m, BodyEncoding::Json),
+        let (media, m) = match rb.json() {
+            Some((media, m)) => (media.to_owned(), m),
             None => {
                 let (media, m) = rb.content.iter().next()?;
-                let essence = media.split(';').next().unwrap_or_default().trim();
-                if matches!(essence, "application/x-www-form-urlencoded" | "multipart/form-data") {
-                    // The documented fallback: callers encode the form themselves.
-                    diags.push(
-                        Diagnostic::warning(
-                            "untyped-form-body",
-                            format!("{}/requestBody", op.pointer),
-                            format!("`{media}` body of `{}` is passed as raw bytes (bytes::Bytes), not as a typed struct", op.id),
-                        )
-                        .with_hint("encode the form in the caller, or offer an application/json body too"),
-                    );
-                }
-                (media.clone(), m, BodyEncoding::Bytes)
+                (media.clone(), m)
             }
         };
-        let ty = match (&m.schema, encoding) {
-            (Some(s), BodyEncoding::Json) => types.ty(s, &format!("{type_name}Body")),
-            (None, BodyEncoding::Json) => Ty::Json,
-            (_, BodyEncoding::Bytes) => Ty::Bytes,
+        let essence = media
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        let hint = format!("{type_name}Body");
+        let untyped = |why: &str| {
+            Diagnostic::warning(
+                "untyped-form-body",
+                format!("{}/requestBody", op.pointer),
+                format!(
+                    "`{media}` body of `{}` is passed as raw bytes (bytes::Bytes), not as a typed struct: {why}",
+                    op.id
+                ),
+            )
+            .with_hint("encode the form in the caller, or offer an application/json body too")
+        };
+        let (ty, encoding, server_ty) = if rb.json().is_some() {
+            let ty = match &m.schema {
+                Some(s) => types.ty(s, &hint),
+                None => Ty::Json,
+            };
+            (ty.clone(), BodyEncoding::Json, ty)
+        } else if essence == "application/x-www-form-urlencoded" {
+            match m.schema.as_ref().filter(|s| types.is_flat_object(s)) {
+                Some(s) => {
+                    let ty = types.ty(s, &hint);
+                    (ty.clone(), BodyEncoding::Form, ty)
+                }
+                None => {
+                    diags.push(untyped(
+                        "only an object schema whose properties are all scalars (strings, numbers, booleans, enums) is typed",
+                    ));
+                    (Ty::Bytes, BodyEncoding::Bytes, Ty::Bytes)
+                }
+            }
+        } else if essence == "multipart/form-data" {
+            match m.schema.as_ref().and_then(|s| types.multipart(s, &hint)) {
+                Some(ty) => {
+                    diags.push(
+                        Diagnostic::note(
+                            "multipart-server-bytes",
+                            format!("{}/requestBody", op.pointer),
+                            format!(
+                                "the client sends `{}` as typed multipart/form-data; the server stub receives the raw body (bytes::Bytes)",
+                                op.id
+                            ),
+                        )
+                        .with_hint("parse the multipart body in the implementation (e.g. with the multer crate)"),
+                    );
+                    (ty, BodyEncoding::Multipart, Ty::Bytes)
+                }
+                None => {
+                    diags.push(untyped("only an object schema with properties is typed"));
+                    (Ty::Bytes, BodyEncoding::Bytes, Ty::Bytes)
+                }
+            }
+        } else {
+            (Ty::Bytes, BodyEncoding::Bytes, Ty::Bytes)
         };
         Some(BodyPlan {
             ty,
             media_type: media,
             required: rb.required,
             encoding,
+            server_ty,
         })
     });
 

@@ -11,7 +11,9 @@ use std::fmt;
 use crate::diagnostics::Diagnostic;
 use crate::model::{AdditionalProperties, Contract, ObjectSchema, Property, Schema, SchemaKind};
 
-use super::doc::doc_lines;
+use serde_json::Value;
+
+use super::doc::{doc_lines, lit, push_paragraph};
 use super::names::{Namespace, pascal, snake};
 
 /// A Rust type expression.
@@ -144,6 +146,11 @@ pub enum TypeDefKind {
         /// Variants in spec order.
         variants: Vec<Variant>,
     },
+    /// An integer enum that tolerates unknown values on decoding.
+    IntegerEnum {
+        /// Variants in spec order.
+        variants: Vec<IntVariant>,
+    },
     /// `oneOf`/`anyOf`: an untagged enum, tried in order.
     Union {
         /// Variants in spec order.
@@ -155,6 +162,41 @@ pub enum TypeDefKind {
     },
     /// `type X = …;`.
     Alias(Ty),
+    /// The parts of a `multipart/form-data` request body, sent by the client (no serde).
+    Multipart {
+        /// Parts in spec order.
+        fields: Vec<MultipartField>,
+    },
+}
+
+/// One part (or repeated part) of a multipart body.
+#[derive(Debug, Clone)]
+pub struct MultipartField {
+    /// The Rust name.
+    pub rust: String,
+    /// The part name on the wire.
+    pub wire: String,
+    /// The Rust type (`FilePart`, `Vec<FilePart>` or a JSON type; `Option` when optional).
+    pub ty: Ty,
+    /// How it is sent.
+    pub kind: PartKind,
+    /// Doc comment lines.
+    pub doc: Vec<String>,
+}
+
+/// How a multipart field is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartKind {
+    /// A file part (`format: binary`).
+    File,
+    /// One file part per item.
+    Files,
+    /// A text part.
+    Text,
+    /// One text part per item.
+    Texts,
+    /// A JSON part (`application/json`): objects and anything else.
+    Json,
 }
 
 /// A struct field.
@@ -172,6 +214,19 @@ pub struct Field {
     pub optional: bool,
     /// Checks from the schema's constraints.
     pub checks: Vec<Check>,
+    /// The schema's `default`, when the field takes it on decoding (then `ty` is not an
+    /// `Option`).
+    pub default: Option<FieldDefault>,
+}
+
+/// A `default` a field decodes to when the property is absent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldDefault {
+    /// A Rust expression of the field's type.
+    pub expr: String,
+    /// True when it equals the type's `Default` (`false`, `0`, `""`, `[]`): plain
+    /// `#[serde(default)]` then, no function.
+    pub trivial: bool,
 }
 
 /// One constraint check of a field, rendered into `Validate` impls.
@@ -200,6 +255,15 @@ pub struct Variant {
     pub rust: String,
     /// The wire value.
     pub wire: String,
+}
+
+/// A variant of an integer enum.
+#[derive(Debug, Clone)]
+pub struct IntVariant {
+    /// The Rust name (`V1`, `Minus1`, or from `x-enum-varnames`).
+    pub rust: String,
+    /// The wire value.
+    pub value: i64,
 }
 
 /// A variant of a union.
@@ -343,6 +407,9 @@ impl<'a> TypeSpace<'a> {
             SchemaKind::String(s) if !s.enumeration.is_empty() => Some(TypeDefKind::StringEnum {
                 variants: enum_variants(&s.enumeration),
             }),
+            SchemaKind::Integer(i) if !i.enumeration.is_empty() => Some(TypeDefKind::IntegerEnum {
+                variants: int_variants(&i.enumeration, &i.varnames),
+            }),
             SchemaKind::AllOf(parts) if parts.len() > 1 => {
                 let mut merged: Vec<Property> = Vec::new();
                 let mut deny_unknown = false;
@@ -474,24 +541,163 @@ impl<'a> TypeSpace<'a> {
         for p in &obj.properties {
             let rust = names.claim(&snake(&p.name));
             let ty = self.ty(&p.schema, &self.inline_name(owner, &p.name));
-            let ty = if !p.required || p.schema.nullable {
+            let resolved = self.contract.resolve(&p.schema);
+            let mut doc = doc_lines(p.schema.title.as_deref(), p.schema.description.as_deref());
+            // readOnly / writeOnly: required in one direction only. The same type serves
+            // requests and responses, so such a property is optional in both.
+            let read_only = p.schema.read_only || resolved.read_only;
+            let write_only = p.schema.write_only || resolved.write_only;
+            let one_way = read_only || write_only;
+            if read_only {
+                push_paragraph(
+                    &mut doc,
+                    if p.required {
+                        "Read-only: required in responses, never sent by clients, so `None` in requests."
+                    } else {
+                        "Read-only: sent by the server only."
+                    },
+                );
+            } else if write_only {
+                push_paragraph(
+                    &mut doc,
+                    if p.required {
+                        "Write-only: required in requests, never sent by servers, so `None` in responses."
+                    } else {
+                        "Write-only: sent by clients only."
+                    },
+                );
+            }
+            let required = p.required && !one_way;
+            let nullable = p.schema.nullable || resolved.nullable;
+            let spec_default = p.schema.default.as_ref().or(resolved.default.as_ref());
+            let default = match spec_default {
+                Some(value) if !required && !nullable => {
+                    let taken = default_expr(self.contract, &p.schema, &ty, value);
+                    let text = serde_json::to_string(value).unwrap_or_default();
+                    push_paragraph(
+                        &mut doc,
+                        &if taken.is_some() {
+                            format!("Defaults to `{}` when absent.", text.replace('`', "'"))
+                        } else {
+                            format!(
+                                "The spec's default is `{}` (applied by the other side: absent stays `None` here).",
+                                text.replace('`', "'")
+                            )
+                        },
+                    );
+                    taken
+                }
+                _ => None,
+            };
+            let ty = if default.is_none() && (!required || p.schema.nullable) {
                 ty.option()
             } else {
                 ty
             };
             // Left out when absent; `()` (only `null`) has no `None` to leave out.
-            let optional = !p.required && matches!(ty, Ty::Option(_));
+            let optional = !required && matches!(ty, Ty::Option(_));
             let checks = checks(self.contract, &p.schema, &ty);
             fields.push(Field {
                 rust,
                 wire: p.name.clone(),
                 ty,
-                doc: doc_lines(p.schema.title.as_deref(), p.schema.description.as_deref()),
+                doc,
                 optional,
                 checks,
+                default,
             });
         }
         fields
+    }
+
+    /// True for an object schema whose properties are all scalars (booleans, numbers,
+    /// strings other than binary, enums): what `application/x-www-form-urlencoded` carries.
+    pub fn is_flat_object(&self, schema: &Schema) -> bool {
+        let contract = self.contract;
+        match &contract.resolve(schema).kind {
+            SchemaKind::Object(o) => {
+                !o.properties.is_empty()
+                    && !matches!(o.additional, AdditionalProperties::Schema(_))
+                    && o.properties
+                        .iter()
+                        .all(|p| is_scalar(&contract.resolve(&p.schema).kind))
+            }
+            _ => false,
+        }
+    }
+
+    /// Defines the struct of a `multipart/form-data` body under `hint`: binary strings
+    /// become file parts, scalars text parts, everything else JSON parts. `None` when the
+    /// schema is not an object with properties.
+    pub fn multipart(&mut self, schema: &Schema, hint: &str) -> Option<Ty> {
+        let contract = self.contract;
+        let resolved = contract.resolve(schema);
+        let SchemaKind::Object(obj) = &resolved.kind else {
+            return None;
+        };
+        if obj.properties.is_empty() {
+            return None;
+        }
+        let name = self.names.claim(&pascal(hint));
+        let mut names = Namespace::default();
+        let mut fields = Vec::new();
+        for p in &obj.properties {
+            let rust = names.claim(&snake(&p.name));
+            let prop = contract.resolve(&p.schema);
+            let (kind, ty) = match &prop.kind {
+                SchemaKind::String(s) if is_binary(s.format.as_deref()) => {
+                    (PartKind::File, Ty::Named("FilePart".into()))
+                }
+                SchemaKind::Array(a) => match &contract.resolve(&a.items).kind {
+                    SchemaKind::String(s) if is_binary(s.format.as_deref()) => (
+                        PartKind::Files,
+                        Ty::Vec(Box::new(Ty::Named("FilePart".into()))),
+                    ),
+                    k if is_scalar(k) => (
+                        PartKind::Texts,
+                        self.ty(&p.schema, &self.inline_name(&name, &p.name)),
+                    ),
+                    _ => (
+                        PartKind::Json,
+                        self.ty(&p.schema, &self.inline_name(&name, &p.name)),
+                    ),
+                },
+                k if is_scalar(k) => (
+                    PartKind::Text,
+                    self.ty(&p.schema, &self.inline_name(&name, &p.name)),
+                ),
+                _ => (
+                    PartKind::Json,
+                    self.ty(&p.schema, &self.inline_name(&name, &p.name)),
+                ),
+            };
+            let ty = match ty {
+                Ty::Option(inner) => *inner,
+                other => other,
+            };
+            let ty = if p.required { ty } else { ty.option() };
+            fields.push(MultipartField {
+                rust,
+                wire: p.name.clone(),
+                ty,
+                kind,
+                doc: doc_lines(p.schema.title.as_deref(), p.schema.description.as_deref()),
+            });
+        }
+        let mut doc = doc_lines(resolved.title.as_deref(), resolved.description.as_deref());
+        push_paragraph(
+            &mut doc,
+            "The parts of a `multipart/form-data` request body: files as file parts, scalars as text parts, everything else as JSON parts. Sent by the client only.",
+        );
+        self.defs.insert(
+            name.clone(),
+            TypeDef {
+                name: name.clone(),
+                doc,
+                kind: TypeDefKind::Multipart { fields },
+            },
+        );
+        Some(Ty::Named(name))
     }
 
     /// A name for an inline type found under `owner.prop`: the property's own name when
@@ -531,6 +737,7 @@ impl<'a> TypeSpace<'a> {
             SchemaKind::Any | SchemaKind::Not(_) => Ty::Json,
             SchemaKind::Null => Ty::Unit,
             SchemaKind::Boolean => Ty::Bool,
+            SchemaKind::Integer(i) if !i.enumeration.is_empty() => self.define_inline(hint, schema),
             SchemaKind::Integer(i) => match i.format.as_deref() {
                 Some("int32") => Ty::I32,
                 _ => Ty::I64,
@@ -648,6 +855,98 @@ fn enum_variants(values: &[String]) -> Vec<Variant> {
         .collect()
 }
 
+fn is_binary(format: Option<&str>) -> bool {
+    matches!(format, Some("binary"))
+}
+
+/// Booleans, numbers, non-binary strings (enums included): one text value on the wire.
+fn is_scalar(kind: &SchemaKind) -> bool {
+    match kind {
+        SchemaKind::Boolean | SchemaKind::Integer(_) | SchemaKind::Number(_) => true,
+        SchemaKind::String(s) => !is_binary(s.format.as_deref()),
+        _ => false,
+    }
+}
+
+/// The Rust expression of a schema `default` for a field of type `ty`, when it has one:
+/// booleans, numbers that fit, strings, documented enum values and empty arrays.
+fn default_expr(
+    contract: &Contract,
+    schema: &Schema,
+    ty: &Ty,
+    value: &Value,
+) -> Option<FieldDefault> {
+    let plain = |expr: String, trivial: bool| Some(FieldDefault { expr, trivial });
+    match (ty, value) {
+        (Ty::Bool, Value::Bool(b)) => plain(b.to_string(), !b),
+        (Ty::I32, Value::Number(n)) => {
+            let v = i32::try_from(n.as_i64()?).ok()?;
+            plain(v.to_string(), v == 0)
+        }
+        (Ty::I64, Value::Number(n)) => {
+            let v = n.as_i64()?;
+            plain(v.to_string(), v == 0)
+        }
+        (Ty::F32 | Ty::F64, Value::Number(n)) => {
+            let v = n.as_f64().filter(|v| v.is_finite())?;
+            if *ty == Ty::F32 && (v as f32) as f64 != v {
+                return None;
+            }
+            let text = format!("{v:?}");
+            let text = if text.contains(['.', 'e']) {
+                text
+            } else {
+                format!("{text}.0")
+            };
+            plain(text, v == 0.0)
+        }
+        (Ty::String, Value::String(s)) => plain(format!("{}.to_owned()", lit(s)), s.is_empty()),
+        (Ty::Vec(_), Value::Array(items)) if items.is_empty() => plain("Vec::new()".into(), true),
+        (Ty::Named(name), _) => match &contract.resolve(schema).kind {
+            SchemaKind::String(s) if !s.enumeration.is_empty() => {
+                let wanted = value.as_str()?;
+                let variants = enum_variants(&s.enumeration);
+                let v = variants.iter().find(|v| v.wire == wanted)?;
+                plain(format!("{name}::{}", v.rust), false)
+            }
+            SchemaKind::Integer(i) if !i.enumeration.is_empty() => {
+                let wanted = value.as_i64()?;
+                let variants = int_variants(&i.enumeration, &i.varnames);
+                let v = variants.iter().find(|v| v.value == wanted)?;
+                plain(format!("{name}::{}", v.rust), false)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Integer enum variants: named by `x-enum-varnames` when the spec gives them, else by
+/// value (`V1`, `Minus1`).
+fn int_variants(values: &[i64], varnames: &[String]) -> Vec<IntVariant> {
+    let mut names = Namespace::with_reserved(&["Unknown"]);
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, &value)| {
+            let by_value = if value < 0 {
+                format!("Minus{}", value.unsigned_abs())
+            } else {
+                format!("V{value}")
+            };
+            let wanted = varnames
+                .get(i)
+                .map(|n| pascal(n))
+                .filter(|n| !n.is_empty())
+                .unwrap_or(by_value);
+            IntVariant {
+                rust: names.claim(&wanted),
+                value,
+            }
+        })
+        .collect()
+}
+
 fn checks(contract: &Contract, schema: &Schema, ty: &Ty) -> Vec<Check> {
     let mut out = Vec::new();
     match &contract.resolve(schema).kind {
@@ -659,7 +958,7 @@ fn checks(contract: &Contract, schema: &Schema, ty: &Ty) -> Vec<Check> {
                 out.push(Check::MaxLength(n));
             }
         }
-        SchemaKind::Integer(i) if schema.ref_name().is_none() => {
+        SchemaKind::Integer(i) if schema.ref_name().is_none() && i.enumeration.is_empty() => {
             if let Some(n) = i.minimum {
                 out.push(Check::Minimum(n.to_string(), i.exclusive_minimum));
             }
@@ -811,7 +1110,12 @@ impl TypeSpace<'_> {
                         }
                     }
                     TypeDefKind::Alias(ty) => *ty = box_in(ty, &cyclic),
-                    TypeDefKind::StringEnum { .. } => {}
+                    TypeDefKind::Multipart { fields } => {
+                        for f in fields {
+                            f.ty = box_in(&f.ty, &cyclic);
+                        }
+                    }
+                    TypeDefKind::StringEnum { .. } | TypeDefKind::IntegerEnum { .. } => {}
                 }
             }
         }
@@ -829,7 +1133,8 @@ fn def_types(def: &TypeDef) -> Vec<&Ty> {
         TypeDefKind::Envelope { fields, .. } => fields.iter().map(|f| &f.ty).collect(),
         TypeDefKind::Union { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
         TypeDefKind::Alias(ty) => vec![ty],
-        TypeDefKind::StringEnum { .. } => Vec::new(),
+        TypeDefKind::Multipart { fields } => fields.iter().map(|f| &f.ty).collect(),
+        TypeDefKind::StringEnum { .. } | TypeDefKind::IntegerEnum { .. } => Vec::new(),
     }
 }
 

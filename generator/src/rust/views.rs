@@ -7,7 +7,7 @@ use super::doc::{lit, push_paragraph};
 use super::format::format_chunk;
 use super::names::{pascal, snake};
 use super::operations::{self, AuthPlan, BodyEncoding, OpPlan, ResponsePlan, SuccessPlan};
-use super::types::{Check, Field, Ty, TypeDef, TypeDefKind, TypeSpace};
+use super::types::{Check, Field, MultipartField, PartKind, Ty, TypeDef, TypeDefKind, TypeSpace};
 use super::{Options, RenderError};
 use crate::diagnostics::Diagnostics;
 use crate::model::{Contract, SecuritySchemeKind};
@@ -71,6 +71,7 @@ const RESERVED: &[&str] = &[
     "IntoResponse",
     "Response",
     "Router",
+    "FilePart",
 ];
 
 /// A doc comment as `#[doc = "…"]` literals, one per line (rustdoc's ` text` convention).
@@ -291,6 +292,13 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// True when some operation sends a body encoded like this.
+    fn uses(&self, encoding: BodyEncoding) -> bool {
+        self.ops
+            .iter()
+            .any(|o| o.body.as_ref().is_some_and(|b| b.encoding == encoding))
+    }
+
     fn crate_ident(&self) -> String {
         super::names::snake(&self.options.crate_name)
     }
@@ -324,7 +332,20 @@ impl<'a> Ctx<'a> {
 
     // ── Cargo.toml ──────────────────────────────────────────────────────────────────────
     fn cargo(&self) -> CargoView {
+        let mut reqwest = vec!["json", "query"];
+        if self.uses(BodyEncoding::Form) {
+            reqwest.push("form");
+        }
+        if self.uses(BodyEncoding::Multipart) {
+            reqwest.push("multipart");
+        }
+        reqwest.push("rustls");
         CargoView {
+            reqwest_features: reqwest
+                .iter()
+                .map(|f| format!("\"{f}\""))
+                .collect::<Vec<_>>()
+                .join(", "),
             spec_file: self.options.spec_file.clone(),
             name: self.options.crate_name.clone(),
             lib_name: self.crate_ident(),
@@ -417,16 +438,20 @@ impl<'a> Ctx<'a> {
 
     // ── types.rs ────────────────────────────────────────────────────────────────────────
     fn types(&self) -> TypesView {
+        let mut default_fns = DefaultFns::default();
         let defs = self
             .defs
             .iter()
-            .map(|d| DefView::new(d, self.envelope.as_ref()))
+            .map(|d| DefView::new(d, &mut default_fns))
             .collect::<Vec<_>>();
-        let has_enums = defs.iter().any(|d| d.kind == "enum");
+        let has_enums = defs.iter().any(|d| matches!(d.kind, "enum" | "int_enum"));
+        let has_multipart = defs.iter().any(|d| d.kind == "multipart");
         TypesView {
             defs,
+            default_fns: default_fns.fns,
             envelope: self.envelope.clone(),
             has_enums,
+            has_multipart,
             bearer: self.any_bearer,
             bearer_doc: doc_attrs(&self.bearer_doc),
         }
@@ -518,6 +543,7 @@ impl<'a> Ctx<'a> {
             ops,
             bearer: self.any_bearer,
             envelope,
+            multipart: self.uses(BodyEncoding::Multipart),
         }
     }
 
@@ -666,6 +692,7 @@ fn toml_version(v: &str) -> String {
 #[derive(Template)]
 #[template(path = "Cargo.toml.j2", escape = "none")]
 struct CargoView {
+    reqwest_features: String,
     spec_file: String,
     name: String,
     lib_name: String,
@@ -701,8 +728,11 @@ struct ServerView {
 #[template(path = "types.rs.j2", escape = "none")]
 struct TypesView {
     defs: Vec<DefView>,
+    /// `(name, type, expression)` of the functions behind `#[serde(default = "…")]`.
+    default_fns: Vec<(String, String, String)>,
     envelope: Option<EnvelopeView>,
     has_enums: bool,
+    has_multipart: bool,
     bearer: bool,
     bearer_doc: Vec<String>,
 }
@@ -759,6 +789,8 @@ impl EnvelopeView {
                 (wrap("rfc3339_millis::now()"), wrap("rfc3339_millis::now()"))
             } else if f.optional || matches!(f.ty, Ty::Option(_)) {
                 ("None".to_owned(), "None".to_owned())
+            } else if let Some(d) = &f.default {
+                (d.expr.clone(), d.expr.clone())
             } else {
                 buildable = false;
                 (String::new(), String::new())
@@ -832,8 +864,44 @@ struct ValidationView {
     calls: Vec<String>,
 }
 
+/// The functions giving non-trivial field defaults, named uniquely after type and field.
+#[derive(Default)]
+struct DefaultFns {
+    names: super::names::Namespace,
+    fns: Vec<(String, String, String)>,
+}
+
+impl DefaultFns {
+    /// The serde attribute parts of a field with a default.
+    fn serde(&mut self, owner: &str, f: &Field) -> Vec<String> {
+        let Some(d) = &f.default else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        if d.trivial {
+            out.push("default".to_owned());
+        } else {
+            // One function per distinct default (`Pet` and `NewPet` share theirs).
+            let ty = f.ty.to_string();
+            let name = match self.fns.iter().find(|(_, t, e)| *t == ty && *e == d.expr) {
+                Some((name, _, _)) => name.clone(),
+                None => {
+                    let name = self.names.claim(&snake(&format!("{owner} {}", f.wire)));
+                    self.fns.push((name.clone(), ty, d.expr.clone()));
+                    name
+                }
+            };
+            out.push(format!("default = {}", lit(&format!("defaults::{name}"))));
+        }
+        if matches!(f.ty, Ty::Vec(_)) {
+            out.push("skip_serializing_if = \"Vec::is_empty\"".to_owned());
+        }
+        out
+    }
+}
+
 impl DefView {
-    fn new(def: &TypeDef, _env: Option<&EnvelopeView>) -> Self {
+    fn new(def: &TypeDef, defaults: &mut DefaultFns) -> Self {
         let mut view = DefView {
             name: def.name.clone(),
             doc: Vec::new(),
@@ -860,7 +928,10 @@ impl DefView {
                 extra,
             } => {
                 view.kind = "struct";
-                view.fields = fields.iter().map(field_view).collect();
+                view.fields = fields
+                    .iter()
+                    .map(|f| field_view(f, defaults.serde(&def.name, f)))
+                    .collect();
                 view.deny_unknown = *deny_unknown;
                 view.extra = extra.as_ref().map(|t| t.to_string());
                 view.validations = fields.iter().filter_map(validation_view).collect();
@@ -873,7 +944,10 @@ impl DefView {
             }
             TypeDefKind::Envelope { fields, slot, .. } => {
                 view.kind = "envelope";
-                view.fields = fields.iter().map(field_view).collect();
+                view.fields = fields
+                    .iter()
+                    .map(|f| field_view(f, defaults.serde(&def.name, f)))
+                    .collect();
                 view.validations = fields
                     .iter()
                     .filter(|f| &f.rust != slot)
@@ -915,6 +989,32 @@ impl DefView {
                     ),
                 );
             }
+            TypeDefKind::IntegerEnum { variants } => {
+                view.kind = "int_enum";
+                view.variants = variants
+                    .iter()
+                    .map(|v| (v.rust.clone(), v.value.to_string()))
+                    .collect();
+                view.variant_docs = variants
+                    .iter()
+                    .map(|v| lit(&format!(" The value `{}`.", v.value)))
+                    .collect();
+                view.values = format!(
+                    "&[{}]",
+                    variants
+                        .iter()
+                        .map(|v| v.value.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                push_paragraph(
+                    &mut doc,
+                    &format!(
+                        "Integer enum. Decoding tolerates values the spec does not document: they become [`{}::Unknown`], which keeps the value; serializing it fails, so only documented values are ever sent.",
+                        def.name
+                    ),
+                );
+            }
             TypeDefKind::Union { variants, tag } => {
                 view.kind = if tag.is_some() { "tagged" } else { "union" };
                 view.union_variants = variants
@@ -938,6 +1038,24 @@ impl DefView {
                     },
                 );
             }
+            TypeDefKind::Multipart { fields } => {
+                view.kind = "multipart";
+                view.fields = fields
+                    .iter()
+                    .map(|f| {
+                        let mut doc = f.doc.clone();
+                        if doc.is_empty() {
+                            doc.push(format!("The `{}` part.", f.wire));
+                        }
+                        FieldView {
+                            rust: f.rust.clone(),
+                            ty: f.ty.to_string(),
+                            doc: doc_attrs(&doc),
+                            serde: String::new(),
+                        }
+                    })
+                    .collect();
+            }
             TypeDefKind::Alias(ty) => {
                 view.alias = ty.to_string();
                 if *ty == Ty::Json {
@@ -956,11 +1074,16 @@ impl DefView {
     }
 }
 
-fn field_view(f: &Field) -> FieldView {
-    let mut serde = vec![format!("rename = {}", lit(&f.wire))];
+fn field_view(f: &Field, default: Vec<String>) -> FieldView {
+    // `rename` only where the Rust name differs (fewer tokens to compile and format).
+    let mut serde = Vec::new();
+    if f.rust.strip_prefix("r#").unwrap_or(&f.rust) != f.wire {
+        serde.push(format!("rename = {}", lit(&f.wire)));
+    }
     if let Some(with) = f.ty.date_time_mode() {
         serde.push(format!("with = {}", lit(with)));
     }
+    serde.extend(default);
     if f.optional {
         serde.push("default".into());
         serde.push("skip_serializing_if = \"Option::is_none\"".into());
@@ -1317,15 +1440,19 @@ impl ResponsesOpView {
 #[template(path = "client.rs.j2", escape = "none")]
 struct ClientView {
     ops: Vec<ClientOpView>,
+    /// Some operation sends a multipart body (the part helpers are needed).
+    multipart: bool,
     bearer: bool,
     /// The envelope's name and data slot field.
     envelope: Option<(String, String)>,
 }
 
 struct ClientBodyView {
-    json: bool,
-    media: String,
+    /// `request` with the body (the variable `body`, a reference) added.
+    send: String,
     required: bool,
+    /// Multipart bodies: the type and the statements adding each part to `form`.
+    multipart: Option<(String, Vec<String>)>,
 }
 
 struct ClientOpView {
@@ -1420,9 +1547,33 @@ impl ClientOpView {
             .map(|p| (lit(&p.wire), p.rust.clone(), matches!(p.ty, Ty::Option(_))))
             .collect();
         let body = op.body.as_ref().map(|b| ClientBodyView {
-            json: b.encoding == BodyEncoding::Json,
-            media: lit(&safe_media(&b.media_type)),
+            send: match b.encoding {
+                BodyEncoding::Json => format!(
+                    "request.header(http::header::CONTENT_TYPE, {}).json(body)",
+                    lit(&safe_media(&b.media_type))
+                ),
+                BodyEncoding::Form => "request.form(body)".to_owned(),
+                BodyEncoding::Multipart => {
+                    "request.multipart(body.multipart_form().map_err(Error::Transport)?)".to_owned()
+                }
+                BodyEncoding::Bytes => format!(
+                    "request.header(http::header::CONTENT_TYPE, {}).body(body.clone())",
+                    lit(&safe_media(&b.media_type))
+                ),
+            },
             required: b.required,
+            multipart: match (&b.encoding, &b.ty) {
+                (BodyEncoding::Multipart, Ty::Named(name)) => defs
+                    .iter()
+                    .find(|d| &d.name == name)
+                    .and_then(|d| match &d.kind {
+                        TypeDefKind::Multipart { fields } => {
+                            Some((name.clone(), fields.iter().map(part_statement).collect()))
+                        }
+                        _ => None,
+                    }),
+                _ => None,
+            },
         });
 
         let successes: Vec<&ResponsePlan> = op.responses.iter().filter(|r| r.is_success).collect();
@@ -1522,6 +1673,28 @@ impl ClientOpView {
             errors_accessor,
             success_enum,
         }
+    }
+}
+
+/// The statement adding one multipart field to `form` (the variable), reading `self`.
+fn part_statement(f: &MultipartField) -> String {
+    let wire = lit(&f.wire);
+    let field = &f.rust;
+    let optional = matches!(f.ty, Ty::Option(_));
+    let add = |value: &str| match f.kind {
+        PartKind::File => format!("form.part({wire}, support::file_part({value})?)"),
+        PartKind::Text => format!("form.text({wire}, support::part_text({value}))"),
+        PartKind::Json => format!("form.part({wire}, support::json_part({value})?)"),
+        PartKind::Files => format!("support::file_parts(form, {wire}, {value})?"),
+        PartKind::Texts => format!("support::text_parts(form, {wire}, {value})"),
+    };
+    if optional {
+        format!(
+            "let form = match &self.{field} {{ Some(value) => {}, None => form }};",
+            add("value")
+        )
+    } else {
+        format!("let form = {};", add(&format!("&self.{field}")))
     }
 }
 
@@ -1687,15 +1860,17 @@ impl ServerOpView {
         let body = op.body.as_ref().map(|b| {
             let kind = match b.encoding {
                 BodyEncoding::Json => "json",
-                BodyEncoding::Bytes => "bytes",
+                BodyEncoding::Form => "form",
+                BodyEncoding::Multipart | BodyEncoding::Bytes => "bytes",
             };
+            let ty = &b.server_ty;
             params.push(if b.required {
-                format!("body: {}", b.ty)
+                format!("body: {ty}")
             } else {
-                format!("body: Option<{}>", b.ty)
+                format!("body: Option<{ty}>")
             });
             call.push("body".to_owned());
-            (b.ty.to_string(), b.required, kind)
+            (ty.to_string(), b.required, kind)
         });
         let mut notes = Vec::new();
         if let Some(req) = auth {

@@ -373,7 +373,49 @@ mod support {
         text(&serde_json::to_value(value).unwrap_or_default())
     }
 
-    /// Everything but RFC 3986 unreserved characters is encoded in path segments.
+{% if multipart %}    /// The value of a multipart text part: strings as they are, other scalars as JSON.
+    pub(super) fn part_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
+        text(&serde_json::to_value(value).unwrap_or_default())
+    }
+
+    /// A multipart file part.
+    pub(super) fn file_part(
+        file: &crate::types::FilePart,
+    ) -> Result<reqwest::multipart::Part, reqwest::Error> {
+        let part = reqwest::multipart::Part::bytes(file.bytes.to_vec()).file_name(file.file_name.clone());
+        match &file.content_type {
+            Some(content_type) => part.mime_str(content_type),
+            None => Ok(part),
+        }
+    }
+
+    /// One file part per file, all named `name`.
+    pub(super) fn file_parts(
+        form: reqwest::multipart::Form,
+        name: &'static str,
+        files: &[crate::types::FilePart],
+    ) -> Result<reqwest::multipart::Form, reqwest::Error> {
+        files.iter().try_fold(form, |form, file| Ok(form.part(name, file_part(file)?)))
+    }
+
+    /// One text part per item, all named `name`.
+    pub(super) fn text_parts<T: serde::Serialize>(
+        form: reqwest::multipart::Form,
+        name: &'static str,
+        items: &[T],
+    ) -> reqwest::multipart::Form {
+        items.iter().fold(form, |form, item| form.text(name, part_text(item)))
+    }
+
+    /// A multipart part holding JSON.
+    pub(super) fn json_part<T: serde::Serialize + ?Sized>(
+        value: &T,
+    ) -> Result<reqwest::multipart::Part, reqwest::Error> {
+        reqwest::multipart::Part::text(serde_json::to_string(value).unwrap_or_default())
+            .mime_str("application/json")
+    }
+
+{% endif %}    /// Everything but RFC 3986 unreserved characters is encoded in path segments.
     const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
         .remove(b'-')
         .remove(b'.')

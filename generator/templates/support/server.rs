@@ -87,6 +87,12 @@ pub enum BodyRejection {
         /// The content type sent.
         content_type: String,
     },
+    /// The `Content-Type` of a form body is missing or not
+    /// `application/x-www-form-urlencoded`.
+    NotFormContentType {
+        /// The content type sent, if any.
+        content_type: Option<String>,
+    },
     /// The body is larger than [`BODY_LIMIT`] (413).
     TooLarge {
         /// The limit, in bytes.
@@ -154,6 +160,12 @@ impl std::fmt::Display for BodyRejection {
             BodyRejection::UnsupportedContentType { content_type } => write!(
                 formatter,
                 "unsupported Content-Type `{content_type}`; expected `application/json`"
+            ),
+            BodyRejection::NotFormContentType { content_type: None } => formatter
+                .write_str("missing Content-Type header; expected `application/x-www-form-urlencoded`"),
+            BodyRejection::NotFormContentType { content_type: Some(content_type) } => write!(
+                formatter,
+                "unsupported Content-Type `{content_type}`; expected `application/x-www-form-urlencoded`"
             ),
             BodyRejection::TooLarge { limit } => {
                 write!(formatter, "the request body is larger than {limit} bytes")
@@ -521,6 +533,71 @@ mod support {
             return Ok(None);
         }
         json_body(headers, body).await.map(Some)
+    }
+
+    /// The raw path parameters, or the documented 400 answer.
+    pub(super) async fn path_params(
+        parts: &mut http::request::Parts,
+    ) -> Result<axum::extract::RawPathParams, Response> {
+        <axum::extract::RawPathParams as axum::extract::FromRequestParts<()>>::from_request_parts(parts, &())
+            .await
+            .map_err(|rejection| {
+                error_response(
+                    StatusCode::BAD_REQUEST,
+                    vec![super::MESSAGE_BAD_REQUEST.to_owned(), rejection.body_text()],
+                )
+            })
+    }
+
+    /// Reads, decodes and validates an `application/x-www-form-urlencoded` body.
+    pub(super) async fn form_body<T: DeserializeOwned + Validate>(
+        headers: &HeaderMap,
+        body: Body,
+    ) -> Result<T, BodyRejection> {
+        let content_type = headers
+            .get(http::header::CONTENT_TYPE)
+            .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
+        let is_form = content_type.as_deref().is_some_and(|text| {
+            text.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        });
+        if !is_form {
+            return Err(BodyRejection::NotFormContentType { content_type });
+        }
+        let bytes = bytes_body(headers, body).await?;
+        let value: T = serde_path_to_error::deserialize(serde_urlencoded::Deserializer::new(
+            form_urlencoded::parse(&bytes),
+        ))
+        .map_err(|error| {
+            let path = error.path().to_string();
+            BodyRejection::InvalidShape {
+                path: if path == "." { "body".to_owned() } else { path },
+                message: error.into_inner().to_string(),
+            }
+        })?;
+        let mut errors = Vec::new();
+        value.validate("", &mut errors);
+        if errors.is_empty() {
+            Ok(value)
+        } else {
+            Err(BodyRejection::ConstraintViolations { errors })
+        }
+    }
+
+    /// Reads a form body that may be absent: no body and no content type is `None`.
+    pub(super) async fn optional_form_body<T: DeserializeOwned + Validate>(
+        headers: &HeaderMap,
+        body: Body,
+    ) -> Result<Option<T>, BodyRejection> {
+        if !headers.contains_key(http::header::CONTENT_TYPE)
+            && headers.get(http::header::CONTENT_LENGTH).is_none_or(|v| v.as_bytes() == b"0")
+        {
+            return Ok(None);
+        }
+        form_body(headers, body).await.map(Some)
     }
 
     /// Reads a non-JSON body as bytes (within the size limit).

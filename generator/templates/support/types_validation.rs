@@ -168,7 +168,8 @@ pub mod validation {
     }
 
     /// `enum`: the value is not one of `allowed`.
-    pub fn one_of(path: &str, allowed: &[&str], errors: &mut Vec<String>) {
+    pub fn one_of<T: Display>(path: &str, allowed: &[T], errors: &mut Vec<String>) {
+        let allowed: Vec<String> = allowed.iter().map(ToString::to_string).collect();
         errors.push(format!(
             "{}: must be one of: {}",
             subject(path),
