@@ -12,6 +12,7 @@ use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 use kontrat_generator::{Diagnostics, Severity, output, rust};
 
+mod diff;
 mod lint;
 mod mock;
 mod verify;
@@ -44,6 +45,8 @@ enum Command {
     Mock(mock::MockArgs),
     /// Check the spec against the contract rules (exit 1 on errors; `--deny warnings` for warnings).
     Lint(lint::LintArgs),
+    /// Classify every change between two versions of a spec as breaking for clients and/or servers.
+    Diff(diff::DiffArgs),
     /// Exercise a running implementation and report every way it breaks the contract.
     Verify(verify::VerifyArgs),
 }
@@ -94,6 +97,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => generate(&args, true),
         Command::Mock(args) => mock::run(&args),
         Command::Lint(args) => lint::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Verify(args) => verify::run(&args),
     }
 }

@@ -16,6 +16,7 @@
 //! shell around these.
 
 pub mod diagnostics;
+pub mod diff;
 pub mod lint;
 pub mod model;
 pub mod output;

@@ -1,5 +1,6 @@
 //! Integration tests of the generator crate.
 
+mod diff;
 mod fuzz;
 mod lint;
 mod loader;

@@ -400,3 +400,194 @@ fn lint_exit_codes_formats_and_allow() {
     assert_eq!(rules.status.code(), Some(0));
     assert!(text(&rules.stdout).contains("envelope-status-mismatch"));
 }
+
+fn git(args: &[&str], cwd: &Path) {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
+}
+
+#[test]
+fn diff_classifies_changes_and_exits_1_when_clients_break() {
+    let dir = tempfile::tempdir().unwrap();
+    let auth = std::fs::read_to_string(workspace().join("spec/auth.yaml")).unwrap();
+    std::fs::write(dir.path().join("v1.yaml"), &auth).unwrap();
+    let out = kontrat(&["diff", "v1.yaml", "v1.yaml"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "no changes between v1.yaml and v1.yaml\n"
+    );
+
+    // An additive change breaks no client: exit 0, unless servers must not break either.
+    let additive = auth.replace(
+        "        tokenType:\n",
+        "        scope:\n          type: string\n        tokenType:\n",
+    );
+    std::fs::write(dir.path().join("v2.yaml"), &additive).unwrap();
+    let out = kontrat(&["diff", "v1.yaml", "v2.yaml"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("POST /api/v1/auth/refresh (refreshToken)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "compatible      property-added  response 200 (application/json) .data.scope"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("1 change(s): 0 break clients, 0 break servers"),
+        "{stdout}"
+    );
+
+    // A removed response field breaks clients: exit 1, or 0 with --allow-breaking.
+    let breaking = auth.replace(
+        "      required: [accessToken, refreshToken, expiresIn, tokenType]",
+        "      required: [accessToken, refreshToken, expiresIn]",
+    );
+    std::fs::write(dir.path().join("v3.yaml"), &breaking).unwrap();
+    let out = kontrat(&["diff", "v1.yaml", "v3.yaml"], dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("breaks clients  property-made-optional"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        text(&out.stderr).contains("--allow-breaking"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = kontrat(
+        &["diff", "v1.yaml", "v3.yaml", "--allow-breaking"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    // It breaks no server: --fail-on servers passes, --fail-on either fails.
+    let out = kontrat(
+        &["diff", "v1.yaml", "v3.yaml", "--fail-on", "servers"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let out = kontrat(
+        &["diff", "v1.yaml", "v3.yaml", "--fail-on", "either"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+
+    let out = kontrat(
+        &["diff", "v1.yaml", "v3.yaml", "--format", "json"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["old"], "v1.yaml");
+    assert_eq!(json["summary"]["breaking_for_clients"], 1);
+    let change = &json["changes"][0];
+    assert_eq!(change["kind"], "property-made-optional");
+    assert_eq!(change["operation"]["method"], "POST");
+    assert_eq!(change["breaking_for"]["client"], true);
+    assert_eq!(change["breaking_for"]["server"], false);
+
+    // A spec that does not load, a missing file: exit 2.
+    std::fs::write(dir.path().join("broken.yaml"), "openapi: 3.0.3\ninfo: [\n").unwrap();
+    let out = kontrat(&["diff", "v1.yaml", "broken.yaml"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("broken.yaml:"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        kontrat(&["diff", "v1.yaml", "nope.yaml"], dir.path())
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        kontrat(&["diff", "v1.yaml"], dir.path()).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn diff_reads_old_versions_from_git() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    git(&["init", "-q"], repo);
+    git(&["config", "user.email", "ci@example.invalid"], repo);
+    git(&["config", "user.name", "CI"], repo);
+    std::fs::create_dir(repo.join("spec")).unwrap();
+    let auth = std::fs::read_to_string(workspace().join("spec/auth.yaml")).unwrap();
+    std::fs::write(repo.join("spec/auth.yaml"), &auth).unwrap();
+    git(&["add", "spec/auth.yaml"], repo);
+    git(&["commit", "-q", "-m", "v1"], repo);
+    // The working copy adds a required header to log out.
+    let changed = auth.replacen(
+        "      security:\n        - JWT-auth: []\n      responses:",
+        "      security:\n        - JWT-auth: []\n      parameters:\n        - {name: X-Device, in: header, required: true, schema: {type: string}}\n      responses:",
+        1,
+    );
+    assert_ne!(changed, auth);
+    std::fs::write(repo.join("spec/auth.yaml"), &changed).unwrap();
+
+    let out = kontrat(&["diff", "git:HEAD:spec/auth.yaml", "spec/auth.yaml"], repo);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.starts_with("git:HEAD:spec/auth.yaml → spec/auth.yaml"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("breaks clients  required-parameter-added  header parameter X-Device"),
+        "{stdout}"
+    );
+    git(&["commit", "-q", "-am", "v2"], repo);
+    let out = kontrat(
+        &[
+            "diff",
+            "git:HEAD~1:spec/auth.yaml",
+            "git:HEAD:spec/auth.yaml",
+        ],
+        repo,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let out = kontrat(
+        &["diff", "git:HEAD:spec/auth.yaml", "git:HEAD:spec/auth.yaml"],
+        repo,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    // git failures are usage errors with git's own message.
+    let out = kontrat(
+        &["diff", "git:no-such-rev:spec/auth.yaml", "spec/auth.yaml"],
+        repo,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("`git show no-such-rev:spec/auth.yaml` failed"),
+        "{stderr}"
+    );
+    let out = kontrat(&["diff", "git:HEAD:missing.yaml", "spec/auth.yaml"], repo);
+    assert_eq!(out.status.code(), Some(2));
+    let out = kontrat(&["diff", "git:HEAD", "spec/auth.yaml"], repo);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("git:REV:path"),
+        "{}",
+        text(&out.stderr)
+    );
+}
