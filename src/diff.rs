@@ -57,21 +57,19 @@ pub(crate) fn run(args: &DiffArgs) -> anyhow::Result<ExitCode> {
     let report = diff::compare(&old, &new);
     let clients = report.breaking_for_clients().count();
     let servers = report.breaking_for_servers().count();
-    match args.format {
-        Format::Human => {
-            if report.is_empty() {
-                println!("no changes between {} and {}", args.old, args.new);
-            } else {
-                println!("{} → {}\n", args.old, args.new);
-                print!("{report}");
-                println!(
-                    "\n{} change(s): {clients} break clients, {servers} break servers",
-                    report.changes.len()
-                );
-            }
+    let text = match args.format {
+        Format::Human if report.is_empty() => {
+            format!("no changes between {} and {}\n", args.old, args.new)
         }
-        Format::Json => println!("{:#}", diff::to_json(&report, &args.old, &args.new)),
-    }
+        Format::Human => format!(
+            "{} → {}\n\n{report}\n{} change(s): {clients} break clients, {servers} break servers\n",
+            args.old,
+            args.new,
+            report.changes.len()
+        ),
+        Format::Json => format!("{:#}\n", diff::to_json(&report, &args.old, &args.new)),
+    };
+    crate::lint::print_out(&text);
     let failing = match args.fail_on {
         FailOn::Clients => clients,
         FailOn::Servers => servers,

@@ -87,9 +87,8 @@ pub(crate) fn run(args: &LintArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn print(diagnostics: &Diagnostics, format: Format) {
-    match format {
+    let text = match format {
         Format::Human => {
-            print!("{diagnostics}");
             let count = |s: Severity| diagnostics.items.iter().filter(|d| d.severity == s).count();
             let (e, w, n) = (
                 count(Severity::Error),
@@ -97,18 +96,26 @@ fn print(diagnostics: &Diagnostics, format: Format) {
                 count(Severity::Note),
             );
             if e + w + n == 0 {
-                println!("ok: {} lints clean", diagnostics.file);
+                format!("ok: {} lints clean\n", diagnostics.file)
             } else {
-                println!(
-                    "{}: {e} error(s), {w} warning(s), {n} note(s)",
+                format!(
+                    "{diagnostics}{}: {e} error(s), {w} warning(s), {n} note(s)\n",
                     diagnostics.file
-                );
+                )
             }
         }
-        Format::Json => println!("{:#}", lint::to_json(diagnostics)),
-        Format::Sarif => println!(
-            "{:#}",
+        Format::Json => format!("{:#}\n", lint::to_json(diagnostics)),
+        Format::Sarif => format!(
+            "{:#}\n",
             lint::to_sarif(diagnostics, env!("CARGO_PKG_VERSION"))
         ),
-    }
+    };
+    print_out(&text);
+}
+
+/// Writes a report to stdout; a reader that went away (`| head`) is not an error.
+pub(crate) fn print_out(text: &str) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }

@@ -4,14 +4,39 @@
 
 use serde_json::Value;
 
-use crate::model::ResponseStatus;
+use crate::model::{Operation, ResponseStatus};
 use crate::spec::pointer_escape;
 
 use super::{Lint, describe};
 
+/// One example's mismatch, reported once for all the operations that share the example.
+struct Mismatch<'c> {
+    code: &'static str,
+    pointer: String,
+    /// The message up to the operations: `example `statusCode` is 403, but it documents
+    /// the 401 response of`.
+    head: String,
+    hint: String,
+    operations: Vec<&'c Operation>,
+}
+
 pub(super) fn check(lint: &mut Lint<'_>) {
     let Some(env) = &lint.contract.envelope else {
         return;
+    };
+    let mut found: Vec<Mismatch<'_>> = Vec::new();
+    let mut note = |code: &'static str, pointer: String, head: String, hint: String, op| match found
+        .iter_mut()
+        .find(|m| m.code == code && m.pointer == pointer && m.head == head)
+    {
+        Some(m) => m.operations.push(op),
+        None => found.push(Mismatch {
+            code,
+            pointer,
+            head,
+            hint,
+            operations: vec![op],
+        }),
     };
     for op in &lint.contract.operations {
         for r in &op.responses {
@@ -53,18 +78,18 @@ pub(super) fn check(lint: &mut Lint<'_>) {
                             (_, None) => true, // a wrong type is `example-invalid`'s to report
                         };
                         if !fits {
-                            lint.report(
+                            note(
                                 "envelope-status-mismatch",
                                 format!("{}/{}", example.pointer, pointer_escape(key)),
                                 format!(
-                                    "example `{key}` is {value}, but it documents the {} response of {}",
+                                    "example `{key}` is {value}, but it documents the {} response of",
                                     r.status,
-                                    describe(op)
                                 ),
                                 format!(
                                     "`{key}` repeats the HTTP status: write {} (or reference the response under the status it was written for)",
                                     expected(r.status)
                                 ),
+                                op,
                             );
                         }
                     }
@@ -73,23 +98,40 @@ pub(super) fn check(lint: &mut Lint<'_>) {
                         && r.status != ResponseStatus::Default
                         && *flag != r.status.is_success()
                     {
-                        lint.report(
+                        note(
                             "envelope-success-mismatch",
                             format!("{}/{}", example.pointer, pointer_escape(key)),
                             format!(
-                                "example `{key}` is {flag}, but it documents the {} response of {}",
+                                "example `{key}` is {flag}, but it documents the {} response of",
                                 r.status,
-                                describe(op)
                             ),
                             format!(
                                 "`{key}` is true exactly on 2xx answers: write {}",
                                 r.status.is_success()
                             ),
+                            op,
                         );
                     }
                 }
             }
         }
+    }
+    for m in found {
+        let message = format!("{} {}", m.head, operations(&m.operations));
+        lint.report(m.code, m.pointer, message, m.hint);
+    }
+}
+
+/// `` `logout` (POST /logout) ``, or `` `a`, `b` and `c` `` for several.
+fn operations(ops: &[&Operation]) -> String {
+    match ops {
+        [one] => describe(one),
+        [init @ .., last] => {
+            let name = |op: &Operation| format!("`{}`", op.id);
+            let init: Vec<String> = init.iter().map(|op| name(op)).collect();
+            format!("{} and {}", init.join(", "), name(last))
+        }
+        [] => String::new(),
     }
 }
 
