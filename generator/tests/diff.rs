@@ -554,3 +554,57 @@ fn the_auth_contract_evolved() {
         "#/components/schemas/RefreshTokenRequest/properties/deviceId"
     );
 }
+
+mod mutated {
+    //! Mutated specs never panic lint or diff, and a mutated spec diffs empty with itself.
+
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Line-level edits keep most mutants loadable, which is where lint and diff run.
+    fn mutate(text: &str, edits: &[(u8, usize, usize)]) -> String {
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        for &(op, a, b) in edits {
+            if lines.is_empty() {
+                break;
+            }
+            let (i, j) = (a % lines.len(), b % lines.len());
+            match op % 4 {
+                0 => {
+                    lines.remove(i);
+                }
+                1 => {
+                    let line = lines[i].clone();
+                    lines.insert(i, line);
+                }
+                2 => lines.swap(i, j),
+                _ => {
+                    let line = lines[j].clone();
+                    lines[i] = line;
+                }
+            }
+        }
+        lines.join("\n")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+        #[test]
+        fn lint_and_diff_never_panic(
+            seed in 0usize..2,
+            edits in proptest::collection::vec((any::<u8>(), 0usize..400, 0usize..400), 1..4),
+        ) {
+            let auth = std::fs::read_to_string(workspace().join("spec/auth.yaml")).unwrap();
+            let original = [auth.as_str(), BASE][seed];
+            let text = mutate(original, &edits);
+            let _ = kontrat_generator::lint::lint_str("mutant.yaml", &text);
+            if let Ok((mutant, _)) = load_contract_str("mutant.yaml", &text) {
+                let base = contract("original.yaml", original);
+                let _ = diff::compare(&base, &mutant).to_string();
+                let _ = diff::compare(&mutant, &base).to_string();
+                prop_assert!(diff::compare(&mutant, &mutant).is_empty());
+            }
+        }
+    }
+}
