@@ -785,13 +785,9 @@ fn deep_nesting_fails_without_overflowing_the_stack() {
         ("block.yaml", block_yaml),
         ("map.yaml", map_yaml),
     ] {
-        let start = Instant::now();
+        // Bounded time is a benchmark matter, not a timed assertion (CI machines are
+        // noisy): what this test pins is an error instead of a stack overflow.
         let result = spec::load_str(name, &text);
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "{name} took {:?}",
-            start.elapsed()
-        );
         if let Err(d) = &result {
             assert_hints(d);
         }
