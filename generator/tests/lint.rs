@@ -3,7 +3,6 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use kontrat_generator::lint::{self, RULES, has_production_warning};
 use kontrat_generator::{Diagnostics, Severity};
@@ -490,7 +489,6 @@ fn the_corpus_lints_without_crashing() {
         .collect();
     specs.sort();
     assert_eq!(specs.len(), 19);
-    let started = Instant::now();
     let mut total = 0;
     for path in &specs {
         let d = lint::lint_file(path)
@@ -502,10 +500,4 @@ fn the_corpus_lints_without_crashing() {
         total += d.items.len();
     }
     assert!(total > 0);
-    let limit = if cfg!(debug_assertions) { 120 } else { 20 };
-    assert!(
-        started.elapsed() < Duration::from_secs(limit),
-        "linting the corpus took {:?}",
-        started.elapsed()
-    );
 }
