@@ -35,7 +35,9 @@ struct Decision {
 pub(crate) async fn handle(State(mock): State<Mock>, request: Request) -> Response {
     let started = Instant::now();
     let at = now();
-    let compiled = mock.contract();
+    // A guard, not a clone: cloning the Arc would bounce its counter between cores on
+    // every request.
+    let compiled = mock.shared.compiled.load();
     let (parts, body) = request.into_parts();
     let prefer = Prefer::parse(&parts.headers);
     let path = parts.uri.path().to_owned();
@@ -443,11 +445,20 @@ async fn read_body(
     limit: usize,
     timeout: Duration,
 ) -> Result<bytes::Bytes, BodyError> {
-    let limited = http_body_util::Limited::new(body, limit);
-    match tokio::time::timeout(timeout, limited.collect()).await {
-        Err(_) => Err(BodyError::Timeout),
-        Ok(Ok(collected)) => Ok(collected.to_bytes()),
-        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(BodyError::TooLarge),
-        Ok(Err(_)) => Err(BodyError::Broken),
+    let mut collect = std::pin::pin!(http_body_util::Limited::new(body, limit).collect());
+    // Small bodies usually arrive with the headers: only a body still in flight gets a
+    // timer (registering one per request costs measurably under load).
+    let first = std::future::poll_fn(|cx| std::task::Poll::Ready(collect.as_mut().poll(cx))).await;
+    let collected = match first {
+        std::task::Poll::Ready(done) => done,
+        std::task::Poll::Pending => match tokio::time::timeout(timeout, collect).await {
+            Ok(done) => done,
+            Err(_) => return Err(BodyError::Timeout),
+        },
+    };
+    match collected {
+        Ok(c) => Ok(c.to_bytes()),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(BodyError::TooLarge),
+        Err(_) => Err(BodyError::Broken),
     }
 }
