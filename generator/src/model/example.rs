@@ -45,22 +45,30 @@ pub fn patch_envelope(contract: &Contract, value: &mut Value, status: u16) {
     }
 }
 
-/// Merges one `allOf` part's value into the whole: a part's stand-in for a name it
-/// requires but does not declare never overwrites a sibling's real value.
-pub(crate) fn merge_part(
-    contract: &Contract,
-    part: &Schema,
-    merged: &mut Map<String, Value>,
-    value: Map<String, Value>,
-) {
-    let elsewhere: &[String] = match &contract.resolve(part).kind {
-        SchemaKind::Object(o) => &o.required_elsewhere,
-        _ => &[],
-    };
-    for (k, v) in value {
-        if !(elsewhere.contains(&k) && merged.contains_key(&k)) {
-            merged.insert(k, v);
+/// The value of an `allOf` from the values of its parts: objects merged (a part's
+/// stand-in for a name it requires but does not declare never overwrites a sibling's
+/// real value), or the non-object value when no part gave an object.
+pub(crate) fn merge_all_of(contract: &Contract, parts: &[Schema], values: Vec<Value>) -> Value {
+    let mut merged = Map::new();
+    let mut other = None;
+    for (part, value) in parts.iter().zip(values) {
+        let Value::Object(m) = value else {
+            other = Some(value);
+            continue;
+        };
+        let elsewhere: &[String] = match &contract.resolve(part).kind {
+            SchemaKind::Object(o) => &o.required_elsewhere,
+            _ => &[],
+        };
+        for (k, v) in m {
+            if !(elsewhere.contains(&k) && merged.contains_key(&k)) {
+                merged.insert(k, v);
+            }
         }
+    }
+    match other {
+        Some(v) if merged.is_empty() => v,
+        _ => Value::Object(merged),
     }
 }
 
@@ -226,18 +234,8 @@ impl<'a> Synth<'a> {
                 Value::Object(map)
             }
             SchemaKind::AllOf(parts) => {
-                let mut merged = Map::new();
-                let mut other = None;
-                for part in parts {
-                    match self.value(part, depth + 1) {
-                        Value::Object(m) => merge_part(self.contract, part, &mut merged, m),
-                        v => other = Some(v),
-                    }
-                }
-                match other {
-                    Some(v) if merged.is_empty() => v,
-                    _ => Value::Object(merged),
-                }
+                let values: Vec<Value> = parts.iter().map(|p| self.value(p, depth + 1)).collect();
+                merge_all_of(self.contract, parts, values)
             }
             SchemaKind::OneOf {
                 variants,

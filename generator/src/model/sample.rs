@@ -209,21 +209,12 @@ impl<'a> Sampler<'a> {
                             .extend(o.required_elsewhere.iter().map(String::as_str));
                     }
                 }
-                let mut merged = Map::new();
-                let mut other = None;
-                for part in parts {
-                    match self.value(part, depth + 1, rng) {
-                        Value::Object(m) => {
-                            super::example::merge_part(self.contract, part, &mut merged, m)
-                        }
-                        v => other = Some(v),
-                    }
-                }
+                let values: Vec<Value> = parts
+                    .iter()
+                    .map(|p| self.value(p, depth + 1, rng))
+                    .collect();
                 self.wanted.truncate(mark);
-                match other {
-                    Some(v) if merged.is_empty() => v,
-                    _ => Value::Object(merged),
-                }
+                super::example::merge_all_of(self.contract, parts, values)
             }
             SchemaKind::OneOf {
                 variants,
