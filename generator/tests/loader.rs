@@ -1047,3 +1047,22 @@ fn locate_serves_later_stages() {
     );
     assert!(d.to_string().contains("petstore.yaml:81:9: warning[x]: m"));
 }
+
+#[test]
+fn header_parameters_openapi_ignores_are_dropped_with_a_note() {
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        - {name: Content-Type, in: header, required: true, schema: {type: string}}\n        - {name: accept, in: header, schema: {type: string}}\n        - {name: X-Trace, in: header, schema: {type: string}}\n      responses: {'200': {description: ok}}\n";
+    let (contract, d) = kontrat_generator::load_contract_str("h.yaml", text).unwrap();
+    let names: Vec<&str> = contract.operations[0]
+        .parameters
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(names, ["X-Trace"]);
+    let notes: Vec<&str> = d
+        .items
+        .iter()
+        .filter(|i| i.code == "ignored-header-parameter")
+        .map(|i| i.pointer.as_str())
+        .collect();
+    assert_eq!(notes.len(), 2, "{d}");
+}

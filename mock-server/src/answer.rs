@@ -77,7 +77,7 @@ pub(crate) fn documented(
         .position(|x| std::ptr::eq(x, response))
         .ok_or(Undocumented::Status)?;
     let status_code = StatusCode::from_u16(status).map_err(|_| Undocumented::Status)?;
-    let mut headers = documented_headers(compiled, response);
+    let mut headers = compiled.response_headers(op, r).to_vec();
     if status == 401
         && let Some(challenge) = challenge(compiled, operation)
     {
@@ -270,30 +270,6 @@ fn negotiate<'a>(
         .find(|(_, k, _)| accepted(k))
         .or(entries.first())
         .copied()
-}
-
-/// Values for the response headers the spec marks required.
-fn documented_headers(compiled: &Compiled, response: &Response) -> Vec<(HeaderName, HeaderValue)> {
-    let mut out = Vec::new();
-    for (name, header) in &response.headers {
-        let lower = name.to_ascii_lowercase();
-        if !header.required || lower == "content-type" || lower == "content-length" {
-            continue;
-        }
-        let value = example::synthesize(&compiled.contract, &header.schema, Direction::Response);
-        let text = match value {
-            Value::String(s) => s,
-            Value::Null => continue,
-            other => other.to_string(),
-        };
-        if let (Ok(n), Ok(v)) = (
-            HeaderName::from_bytes(lower.as_bytes()),
-            HeaderValue::from_str(&text),
-        ) {
-            out.push((n, v));
-        }
-    }
-    out
 }
 
 /// `WWW-Authenticate` for a 401 of an operation secured by HTTP schemes.

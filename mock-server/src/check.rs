@@ -175,15 +175,6 @@ fn jwt_shaped(token: &str) -> Result<(), String> {
 fn parameters(compiled: &Compiled, op_index: usize, req: &Request<'_>, problems: &mut Vec<String>) {
     let op = &compiled.contract.operations[op_index];
     for (i, p) in op.parameters.iter().enumerate() {
-        // OpenAPI: header parameters named Accept, Content-Type or Authorization are
-        // ignored (the media types and security schemes say those).
-        if p.location == ParameterLocation::Header
-            && ["accept", "content-type", "authorization"]
-                .iter()
-                .any(|h| p.name.eq_ignore_ascii_case(h))
-        {
-            continue;
-        }
         let raw: Vec<String> = match p.location {
             ParameterLocation::Path => req
                 .path_params

@@ -7,6 +7,7 @@
 use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
+use http::{HeaderName, HeaderValue};
 use jsonschema::Validator;
 use kontrat_generator::model::json_schema::{self, Direction};
 use kontrat_generator::model::{
@@ -33,6 +34,8 @@ pub(crate) struct OperationPlan {
     pub bodies: Vec<OnceLock<Option<Arc<Validator>>>>,
     /// Per documented response, per media type (content map order).
     pub responses: Vec<Vec<MediaPlan>>,
+    /// Per documented response, the values of its required headers.
+    pub headers: Vec<OnceLock<Vec<(HeaderName, HeaderValue)>>>,
 }
 
 pub(crate) struct MediaPlan {
@@ -111,6 +114,7 @@ impl Compiled {
                             .collect()
                     })
                     .collect(),
+                headers: op.responses.iter().map(|_| OnceLock::new()).collect(),
             })
             .collect();
         Self {
@@ -119,6 +123,40 @@ impl Compiled {
             operations,
             static_examples,
         }
+    }
+
+    /// Values for the headers response `response` of operation `op` marks required
+    /// (synthesised from their schemas once, not per request).
+    pub(crate) fn response_headers(
+        &self,
+        op: usize,
+        response: usize,
+    ) -> &[(HeaderName, HeaderValue)] {
+        self.operations[op].headers[response].get_or_init(|| {
+            let mut out = Vec::new();
+            for (name, header) in &self.contract.operations[op].responses[response].headers {
+                let lower = name.to_ascii_lowercase();
+                if !header.required || lower == "content-type" || lower == "content-length" {
+                    continue;
+                }
+                let text = match example::synthesize(
+                    &self.contract,
+                    &header.schema,
+                    Direction::Response,
+                ) {
+                    Value::String(s) => s,
+                    Value::Null => continue,
+                    other => other.to_string(),
+                };
+                if let (Ok(n), Ok(v)) = (
+                    HeaderName::from_bytes(lower.as_bytes()),
+                    HeaderValue::from_str(&text),
+                ) {
+                    out.push((n, v));
+                }
+            }
+            out
+        })
     }
 
     /// The validator of parameter `index` of operation `op`.

@@ -354,49 +354,21 @@ async fn prefer_selects_status_example_and_seeded_dynamic_bodies() {
     let contract = auth_contract();
     let mock = auth_mock(Config::default());
     // Prefer wins over validation: a frontend can see a 409 without a valid request.
-    let reply = send(
-        &mock,
-        post(REVOKE)
-            .header("prefer", "code=409")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let reply = send(&mock, post_preferring(REVOKE, "code=409")).await;
     assert_eq!(reply.status, StatusCode::CONFLICT);
     assert_documented(&contract, "revokeRefreshToken", &reply);
 
     // An undocumented status or example is a mistake of the caller, said in the 400.
-    let reply = send(
-        &mock,
-        post(LOGOUT)
-            .header("prefer", "code=418")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let reply = send(&mock, post_preferring(LOGOUT, "code=418")).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert!(
         reply.errors()[1].contains("documents no 418"),
         "{:?}",
         reply.errors()
     );
-    let reply = send(
-        &mock,
-        post(LOGOUT)
-            .header("prefer", "example=nope")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let reply = send(&mock, post_preferring(LOGOUT, "example=nope")).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
-    let reply = send(
-        &mock,
-        post(LOGOUT)
-            .header("prefer", "code=abc")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let reply = send(&mock, post_preferring(LOGOUT, "code=abc")).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert!(reply.errors()[1].contains("code=abc"));
 

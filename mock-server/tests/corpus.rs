@@ -57,11 +57,7 @@ fn valid_request(contract: &Contract, op: &Operation) -> (Request<Body>, bool) {
     let mut query = Vec::new();
     let mut builder = Request::builder().method(op.method.as_str());
     for p in &op.parameters {
-        let ignored = p.location == ParameterLocation::Header
-            && ["accept", "content-type", "authorization"]
-                .iter()
-                .any(|h| p.name.eq_ignore_ascii_case(h));
-        if !p.required || p.location == ParameterLocation::Path || ignored {
+        if !p.required || p.location == ParameterLocation::Path {
             continue;
         }
         let v = example::synthesize(contract, &p.schema, Direction::Request);

@@ -68,6 +68,14 @@ pub fn post(path: &str) -> http::request::Builder {
     Request::builder().method("POST").uri(path)
 }
 
+/// A bodiless POST with a `Prefer` header.
+pub fn post_preferring(path: &str, prefer: &str) -> Request<Body> {
+    post(path)
+        .header("prefer", prefer)
+        .body(Body::empty())
+        .unwrap()
+}
+
 pub fn json_body(value: &Value) -> Body {
     Body::from(serde_json::to_vec(value).unwrap())
 }

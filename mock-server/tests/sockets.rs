@@ -38,7 +38,6 @@ async fn start(mock: &Mock, header_timeout: Duration) -> Running {
 
 #[tokio::test]
 async fn serves_and_shuts_down_gracefully_finishing_requests_in_flight() {
-    let contract = auth_contract();
     let mut running = start(&auth_mock(Config::default()), Duration::from_secs(5)).await;
     let client = reqwest::Client::new();
     let url = format!("{}/api/v1/auth/logout", running.url);
@@ -77,7 +76,6 @@ async fn serves_and_shuts_down_gracefully_finishing_requests_in_flight() {
         client.post(&url).send().await.is_err(),
         "no longer listening"
     );
-    let _ = contract;
 }
 
 #[tokio::test]

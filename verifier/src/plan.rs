@@ -164,11 +164,7 @@ impl Planner<'_> {
         let mut query = Vec::new();
         let mut headers = Vec::new();
         for p in &self.op.parameters {
-            let ignored = p.location == ParameterLocation::Header
-                && ["accept", "content-type", "authorization"]
-                    .iter()
-                    .any(|h| p.name.eq_ignore_ascii_case(h));
-            if ignored || (!p.required && p.location != ParameterLocation::Path) {
+            if !p.required && p.location != ParameterLocation::Path {
                 continue;
             }
             let value = match (&mut rng, &p.example) {

@@ -646,6 +646,11 @@ mod support {
             })?;
         let value: T = serde_path_to_error::deserialize(strict::Strict(&document))
             .map_err(shape_error)?;
+        validated(value)
+    }
+    /// The decoded body if it meets the spec's constraints (`Validate`), else every
+    /// violation.
+    fn validated<T: Validate>(value: T) -> Result<T, BodyRejection> {
         let mut errors = Vec::new();
         value.validate("", &mut errors);
         if errors.is_empty() {
@@ -656,16 +661,19 @@ mod support {
             })
         }
     }
+    /// True when an optional body is absent: no content type and no (or a zero) length.
+    fn body_absent(headers: &HeaderMap) -> bool {
+        !headers.contains_key(http::header::CONTENT_TYPE)
+            && headers
+                .get(http::header::CONTENT_LENGTH)
+                .is_none_or(|v| v.as_bytes() == b"0")
+    }
     /// Reads a body that may be absent: an empty body is `None`.
     pub(super) async fn optional_json_body<T: DeserializeOwned + Validate>(
         headers: &HeaderMap,
         body: Body,
     ) -> Result<Option<T>, BodyRejection> {
-        if !headers.contains_key(http::header::CONTENT_TYPE)
-            && headers
-                .get(http::header::CONTENT_LENGTH)
-                .is_none_or(|v| v.as_bytes() == b"0")
-        {
+        if body_absent(headers) {
             return Ok(None);
         }
         json_body(headers, body).await.map(Some)
@@ -718,26 +726,14 @@ mod support {
                     message: error.into_inner().to_string(),
                 }
             })?;
-        let mut errors = Vec::new();
-        value.validate("", &mut errors);
-        if errors.is_empty() {
-            Ok(value)
-        } else {
-            Err(BodyRejection::ConstraintViolations {
-                errors,
-            })
-        }
+        validated(value)
     }
     /// Reads a form body that may be absent: no body and no content type is `None`.
     pub(super) async fn optional_form_body<T: DeserializeOwned + Validate>(
         headers: &HeaderMap,
         body: Body,
     ) -> Result<Option<T>, BodyRejection> {
-        if !headers.contains_key(http::header::CONTENT_TYPE)
-            && headers
-                .get(http::header::CONTENT_LENGTH)
-                .is_none_or(|v| v.as_bytes() == b"0")
-        {
+        if body_absent(headers) {
             return Ok(None);
         }
         form_body(headers, body).await.map(Some)

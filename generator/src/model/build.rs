@@ -264,6 +264,8 @@ impl Builder<'_> {
         }
     }
 
+    /// Reads one parameter; `None` when it is unresolvable (reported) or ignored by
+    /// OpenAPI (noted).
     fn parameter(&mut self, item: &ReferenceOr<oa::Parameter>, pointer: &str) -> Option<Parameter> {
         let p = self.resolve(item, pointer)?;
         let (data, location, explode_default) = match &p {
@@ -280,6 +282,27 @@ impl Builder<'_> {
                 (parameter_data, ParameterLocation::Cookie, true)
             }
         };
+        // OpenAPI: header parameters named Accept, Content-Type or Authorization are
+        // ignored (media types and security schemes say those). Dropped here, once, so no
+        // consumer (client, stubs, mock, verifier) sends or demands them.
+        if location == ParameterLocation::Header
+            && IGNORED_HEADERS
+                .iter()
+                .any(|h| data.name.eq_ignore_ascii_case(h))
+        {
+            self.diags.push(
+                Diagnostic::note(
+                    "ignored-header-parameter",
+                    pointer,
+                    format!(
+                        "header parameter `{}` is ignored, as OpenAPI specifies",
+                        data.name
+                    ),
+                )
+                .with_hint("describe it with the request body's media type or a security scheme"),
+            );
+            return None;
+        }
         let ptr = match item {
             ReferenceOr::Reference { reference } => reference.clone(),
             ReferenceOr::Item(_) => pointer.to_owned(),
@@ -884,6 +907,9 @@ pub(crate) fn path_template_names(path: &str) -> impl Iterator<Item = &str> {
         .skip(1)
         .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
 }
+
+/// Header parameters OpenAPI says to ignore (case-insensitive).
+const IGNORED_HEADERS: [&str; 3] = ["accept", "content-type", "authorization"];
 
 /// `get /pets/{petId}/toys` → `get_pets_petId_toys`.
 fn derive_operation_id(method: Method, path: &str) -> String {

@@ -45,6 +45,24 @@ pub fn patch_envelope(contract: &Contract, value: &mut Value, status: u16) {
     }
 }
 
+/// Sets the discriminator property of a `oneOf`/`anyOf` value to the tag of the variant
+/// it was made from (when the variant is a named schema).
+pub(crate) fn tag_variant(
+    value: &mut Value,
+    discriminator: Option<&super::Discriminator>,
+    variant: &Schema,
+) {
+    let (Some(d), Value::Object(map)) = (discriminator, value) else {
+        return;
+    };
+    if let Some(tag) = variant
+        .ref_name()
+        .and_then(|name| d.tags_for(name).into_iter().next())
+    {
+        map.insert(d.property.clone(), json!(tag));
+    }
+}
+
 /// The value of an `allOf` from the values of its parts: objects merged (a part's
 /// stand-in for a name it requires but does not declare never overwrites a sibling's
 /// real value), or the non-object value when no part gave an object.
@@ -249,14 +267,7 @@ impl<'a> Synth<'a> {
                     return Value::Null;
                 };
                 let mut v = self.value(first, depth + 1);
-                if let (Some(d), Value::Object(map)) = (discriminator, &mut v) {
-                    let tag = first
-                        .ref_name()
-                        .and_then(|name| d.tags_for(name).into_iter().next());
-                    if let Some(tag) = tag {
-                        map.insert(d.property.clone(), json!(tag));
-                    }
-                }
+                tag_variant(&mut v, discriminator.as_ref(), first);
                 v
             }
         }

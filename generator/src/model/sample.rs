@@ -229,14 +229,7 @@ impl<'a> Sampler<'a> {
                 }
                 let chosen = &variants[rng.random_range(0..variants.len())];
                 let mut v = self.value(chosen, depth + 1, rng);
-                if let (Some(d), Value::Object(map)) = (discriminator, &mut v) {
-                    let tag = chosen
-                        .ref_name()
-                        .and_then(|name| d.tags_for(name).into_iter().next());
-                    if let Some(tag) = tag {
-                        map.insert(d.property.clone(), json!(tag));
-                    }
-                }
+                super::example::tag_variant(&mut v, discriminator.as_ref(), chosen);
                 v
             }
         }
