@@ -147,6 +147,15 @@ fn hostile_text_never_becomes_code() {
             );
         }
     }
+    // What rustc refuses in a comment is escaped, visibly.
+    let types = &files["src/types.rs"];
+    for refused in ['\u{202e}', '\u{2066}', '\u{2069}', '\u{7}', '\r'] {
+        assert!(!types.contains(refused), "{refused:?} reached types.rs");
+    }
+    assert!(
+        types.contains("/// Bidi \\u{202e} override \\u{2066}isolate\\u{2069}, a bell \\u{7},")
+    );
+    assert!(types.contains("/// //! inner doc?"));
     // Names from the spec are sanitised, not dropped: `../../etc/passwd` is an operation.
     assert!(files["src/client.rs"].contains("pub async fn etc_passwd("));
     assert!(files["Cargo.toml"].contains("name = \"fixture-hostile\""));

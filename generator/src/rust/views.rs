@@ -3,7 +3,7 @@
 
 use askama::Template;
 
-use super::doc::{lit, push_paragraph};
+use super::doc::{doc_comment, doc_line, inner_doc_comment, lit, push_paragraph};
 use super::format::format_chunk;
 use super::names::{pascal, snake};
 use super::operations::{self, AuthPlan, BodyEncoding, OpPlan, ResponsePlan, SuccessPlan};
@@ -73,21 +73,6 @@ const RESERVED: &[&str] = &[
     "Router",
     "FilePart",
 ];
-
-/// A doc comment as `#[doc = "…"]` literals, one per line (rustdoc's ` text` convention).
-fn doc_attrs(lines: &[String]) -> Vec<String> {
-    lines
-        .iter()
-        .flat_map(|l| l.split(['\n', '\r']))
-        .map(|l| {
-            if l.is_empty() {
-                lit("")
-            } else {
-                lit(&format!(" {l}"))
-            }
-        })
-        .collect()
-}
 
 /// A one-line summary for lists and variant docs.
 fn first_line(text: &str) -> String {
@@ -317,7 +302,7 @@ impl<'a> Ctx<'a> {
                 let variant = names.claim(&pascal(&first_line(&label)));
                 let url = s.url.trim_end_matches('/').to_owned();
                 ServerView {
-                    doc: doc_attrs(&[format!("{}: `{}`.", first_line(&label), url)]),
+                    doc: doc_comment(&[format!("{}: `{}`.", first_line(&label), url)]),
                     variant,
                     url: lit(&url),
                     description: lit(&label),
@@ -425,7 +410,7 @@ impl<'a> Ctx<'a> {
         doc.push(String::new());
         doc.extend(example.lines().map(str::to_owned));
         LibView {
-            doc: doc_attrs(&doc),
+            doc: inner_doc_comment(&doc),
         }
     }
 
@@ -453,7 +438,7 @@ impl<'a> Ctx<'a> {
             has_enums,
             has_multipart,
             bearer: self.any_bearer,
-            bearer_doc: doc_attrs(&self.bearer_doc),
+            bearer_doc: doc_comment(&self.bearer_doc),
         }
     }
 
@@ -472,7 +457,7 @@ impl<'a> Ctx<'a> {
                             .map(|e| (media.to_owned(), e.value.clone()))
                     })
                     .map(|(media, v)| ExampleView {
-                        doc: doc_attrs(&[format!("The request body example (`{media}`).")]),
+                        doc: doc_comment(&[format!("The request body example (`{media}`).")]),
                         name: "REQUEST".into(),
                         text: raw_lit(&serde_json::to_string_pretty(&v).unwrap_or_default()),
                     });
@@ -490,7 +475,7 @@ impl<'a> Ctx<'a> {
                             _ => lit(text),
                         };
                         Some(ExampleView {
-                            doc: doc_attrs(&[format!(
+                            doc: doc_comment(&[format!(
                                 "The {} response example (`{}`): {}",
                                 status_label(r),
                                 r.media_type.as_deref().unwrap_or("application/json"),
@@ -502,7 +487,7 @@ impl<'a> Ctx<'a> {
                     })
                     .collect();
                 ExamplesOpView {
-                    doc: doc_attrs(&[format!(
+                    doc: doc_comment(&[format!(
                         "Examples of `{}` (`{} {}`){}",
                         op.id,
                         op.method,
@@ -586,7 +571,7 @@ impl<'a> Ctx<'a> {
         };
         ServerView2 {
             trait_name: self.trait_name.clone(),
-            trait_doc: doc_attrs(&[format!("The operations of {}, to implement by the server.", first_line(&self.contract.title)), String::new(), "Each method receives the already checked inputs, in this order: the bearer token if the operation is secured, path parameters, query parameters, header parameters, then the body. It returns one of the documented responses.".to_owned()]),
+            trait_doc: doc_comment(&[format!("The operations of {}, to implement by the server.", first_line(&self.contract.title)), String::new(), "Each method receives the already checked inputs, in this order: the bearer token if the operation is secured, path parameters, query parameters, header parameters, then the body. It returns one of the documented responses.".to_owned()]),
             ops,
             routes,
             envelope: self.envelope.as_ref().filter(|e| e.failure.is_some()).map(|e| e.name.clone()),
@@ -971,7 +956,7 @@ impl DefView {
                     .collect();
                 view.variant_docs = variants
                     .iter()
-                    .map(|v| lit(&format!(" The value `{}`.", v.wire.escape_debug())))
+                    .map(|v| doc_line(&format!("The value `{}`.", v.wire.escape_debug())))
                     .collect();
                 view.values = format!(
                     "&[{}]",
@@ -997,7 +982,7 @@ impl DefView {
                     .collect();
                 view.variant_docs = variants
                     .iter()
-                    .map(|v| lit(&format!(" The value `{}`.", v.value)))
+                    .map(|v| doc_line(&format!("The value `{}`.", v.value)))
                     .collect();
                 view.values = format!(
                     "&[{}]",
@@ -1050,7 +1035,7 @@ impl DefView {
                         FieldView {
                             rust: f.rust.clone(),
                             ty: f.ty.to_string(),
-                            doc: doc_attrs(&doc),
+                            doc: doc_comment(&doc),
                             serde: String::new(),
                         }
                     })
@@ -1069,7 +1054,7 @@ impl DefView {
         if doc.is_empty() {
             doc.push(format!("`{}`.", def.name));
         }
-        view.doc = doc_attrs(&doc);
+        view.doc = doc_comment(&doc);
         view
     }
 }
@@ -1099,7 +1084,7 @@ fn field_view(f: &Field, default: Vec<String>) -> FieldView {
     FieldView {
         rust: f.rust.clone(),
         ty: f.ty.to_string(),
-        doc: doc_attrs(&doc),
+        doc: doc_comment(&doc),
         serde: serde.join(", "),
     }
 }
@@ -1366,7 +1351,7 @@ impl ResponsesOpView {
                 let ctor = match (envelope_data(r.ty.as_ref(), defs), env, r.code) {
                     (Some(data), Some(env), Some(code)) if r.is_success => Some((
                         r.mock_fn.clone(),
-                        doc_attrs(&[
+                        doc_comment(&[
                             variant_doc(r)[0].clone(),
                             String::new(),
                             "A success envelope around `data`, stamped now.".to_owned(),
@@ -1382,7 +1367,7 @@ impl ResponsesOpView {
                     {
                         Some((
                             r.mock_fn.clone(),
-                            doc_attrs(&[
+                            doc_comment(&[
                                 variant_doc(r)[0].clone(),
                                 String::new(),
                                 "An error envelope with `errors`, stamped now.".to_owned(),
@@ -1407,7 +1392,7 @@ impl ResponsesOpView {
                 };
                 ResponseVariantView {
                     ser_arm,
-                    doc: doc_attrs(&variant_doc(r)),
+                    doc: doc_comment(&variant_doc(r)),
                     name: r.variant.clone(),
                     ty,
                     carries_status,
@@ -1421,7 +1406,7 @@ impl ResponsesOpView {
             })
             .collect();
         ResponsesOpView {
-            doc: doc_attrs(&[format!(
+            doc: doc_comment(&[format!(
                 "The documented responses of `{}` (`{} {}`){}",
                 op.id,
                 op.method,
@@ -1590,7 +1575,10 @@ impl ClientOpView {
                 name.clone(),
                 Some(SuccessEnumView {
                     name: name.clone(),
-                    doc: doc_attrs(&[format!("The documented success responses of `{}`.", op.id)]),
+                    doc: doc_comment(&[format!(
+                        "The documented success responses of `{}`.",
+                        op.id
+                    )]),
                     variants: successes.iter().map(|r| error_variant(r)).collect(),
                 }),
             ),
@@ -1652,12 +1640,12 @@ impl ClientOpView {
                     .all(|r| envelope_data(r.ty.as_ref(), defs).is_some())
         });
         ClientOpView {
-            doc: doc_attrs(&doc),
+            doc: doc_comment(&doc),
             fn_name: op.fn_name.clone(),
             args,
             success_ty,
             error_enum: op.error_enum.clone(),
-            error_doc: doc_attrs(&[format!(
+            error_doc: doc_comment(&[format!(
                 "The documented error responses of `{}` (`{} {}`).",
                 op.id, op.method, op.path
             )]),
@@ -1732,7 +1720,7 @@ fn error_variant(r: &ResponsePlan) -> ErrorVariantView {
         ),
     };
     ErrorVariantView {
-        doc: doc_attrs(&variant_doc(r)),
+        doc: doc_comment(&variant_doc(r)),
         decl,
         status_arm,
         body_pat,
@@ -1887,7 +1875,7 @@ impl ServerOpView {
             push_paragraph(&mut doc, &notes.join(" "));
         }
         ServerOpView {
-            doc: doc_attrs(&doc),
+            doc: doc_comment(&doc),
             fn_name: op.fn_name.clone(),
             handler: format!("handle_{}", op.fn_name),
             method: op.method.to_owned(),
@@ -1957,7 +1945,7 @@ impl MockOpView {
                 };
                 (
                     r.mock_fn.clone(),
-                    doc_attrs(&[format!("{} {source}", variant_doc(r)[0])]),
+                    doc_comment(&[format!("{} {source}", variant_doc(r)[0])]),
                     status_expr(r.representative_status()),
                     format!("examples::{}::{}", op.fn_name, example_const(r)),
                     lit(&safe_media(
@@ -1968,7 +1956,7 @@ impl MockOpView {
             .collect();
         let templated = op.path.contains('{');
         MockOpView {
-            doc: doc_attrs(&[format!(
+            doc: doc_comment(&[format!(
                 "A mock of `{}` (`{} {}`){}",
                 op.id,
                 op.method,

@@ -1,6 +1,6 @@
 // ── Bearer token ─────────────────────────────────────────────────────────────────────────
 
-{% for l in bearer_doc %}#[doc = {{ l }}]
+{% for l in bearer_doc %}{{ l }}
 {% endfor %}#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct BearerToken(String);
 
