@@ -20,6 +20,7 @@ pub mod diff;
 pub mod lint;
 pub mod model;
 pub mod output;
+mod pool;
 pub mod rust;
 pub mod spec;
 

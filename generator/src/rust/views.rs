@@ -115,104 +115,69 @@ pub(super) fn render(
         "Cargo.toml".into(),
         render_text(&ctx.cargo(), "Cargo.toml")?,
     );
-    let rust_files: [(&str, Result<String, askama::Error>, &'static str); 8] = [
-        ("src/lib.rs", ctx.lib().render(), "lib.rs"),
-        ("src/servers.rs", ctx.servers_view().render(), "servers.rs"),
-        ("src/types.rs", ctx.types().render(), "types.rs"),
-        ("src/examples.rs", ctx.examples().render(), "examples.rs"),
-        ("src/responses.rs", ctx.responses().render(), "responses.rs"),
-        ("src/client.rs", ctx.client().render(), "client.rs"),
-        ("src/server.rs", ctx.server().render(), "server.rs"),
-        ("src/mock.rs", ctx.mock().render(), "mock.rs"),
+    // Largest first: each file is rendered by one task, then its chunks are formatted by
+    // many, so the pool is busy from the first file on.
+    let rust_files: [RustFile; 8] = [
+        ("src/types.rs", "types.rs", |c| c.types().render()),
+        ("src/client.rs", "client.rs", |c| c.client().render()),
+        ("src/responses.rs", "responses.rs", |c| {
+            c.responses().render()
+        }),
+        ("src/mock.rs", "mock.rs", |c| c.mock().render()),
+        ("src/server.rs", "server.rs", |c| c.server().render()),
+        ("src/examples.rs", "examples.rs", |c| c.examples().render()),
+        ("src/lib.rs", "lib.rs", |c| c.lib().render()),
+        ("src/servers.rs", "servers.rs", |c| {
+            c.servers_view().render()
+        }),
     ];
-    let mut sources = Vec::new();
-    for (path, rendered, template) in rust_files {
-        let source = rendered.map_err(|source| RenderError::Template { template, source })?;
-        sources.push((path, source));
-    }
-    for (path, formatted) in format_all(sources, &header) {
-        files.insert(path.into(), formatted?);
+    let rendered = crate::pool::run(|| {
+        use rayon::prelude::*;
+        rust_files
+            .par_iter()
+            .map(|&(path, template, render)| {
+                let source =
+                    render(&ctx).map_err(|source| RenderError::Template { template, source })?;
+                format_file(path, &source, &header).map(|text| (path, text))
+            })
+            .collect::<Vec<_>>()
+    })
+    .ok_or_else(|| RenderError::InvalidRust {
+        file: "src".to_owned(),
+        message: "rendering stopped early (a bug in a formatter or a template)".to_owned(),
+        saved: String::new(),
+    })?;
+    for file in rendered {
+        let (path, text) = file?;
+        files.insert(path.into(), text);
     }
     Ok(files)
 }
 
-/// Parses and pretty-prints every file, chunk by chunk, on as many threads as there are
-/// cores (the biggest cost of generation for large specs). The output does not depend on
-/// timing: every chunk goes back to its slot.
-fn format_all(
-    sources: Vec<(&'static str, String)>,
-    header: &str,
-) -> Vec<(&'static str, Result<String, RenderError>)> {
-    let work: Vec<(usize, usize, &str)> = sources
-        .iter()
-        .enumerate()
-        .flat_map(|(f, (_, source))| {
-            super::format::chunks(source)
-                .into_iter()
-                .enumerate()
-                .map(move |(c, chunk)| (f, c, chunk))
-        })
-        .collect();
-    // One slot per chunk, counted from the work list (the sources are split once).
-    let mut slots: Vec<Vec<Option<Result<String, RenderError>>>> =
-        sources.iter().map(|_| Vec::new()).collect();
-    for &(f, _, _) in &work {
-        slots[f].push(None);
+/// A generated Rust file: its path, its template, and how to render it.
+type RustFile = (
+    &'static str,
+    &'static str,
+    fn(&Ctx<'_>) -> Result<String, askama::Error>,
+);
+
+/// Parses and pretty-prints `source` chunk by chunk, in parallel (the biggest cost of
+/// generation for large specs), behind `header`. Chunks come back in order.
+fn format_file(path: &str, source: &str, header: &str) -> Result<String, RenderError> {
+    use rayon::prelude::*;
+    let chunks = super::format::chunks(source);
+    let formatted: Vec<String> = chunks
+        .par_iter()
+        .map(|chunk| format_chunk(path, chunk))
+        .collect::<Result<_, _>>()?;
+    let mut out =
+        String::with_capacity(header.len() + 1 + formatted.iter().map(String::len).sum::<usize>());
+    out.push_str(header);
+    out.push('\n');
+    for text in formatted {
+        out.push_str(&text);
     }
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results = std::sync::Mutex::new(Vec::with_capacity(work.len()));
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            // Deeply nested generated expressions recurse deeply in syn and prettyplease.
-            let builder = std::thread::Builder::new().stack_size(64 << 20);
-            let spawned = builder.spawn_scoped(scope, || {
-                let mut mine = Vec::new();
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(&(f, c, chunk)) = work.get(i) else {
-                        break;
-                    };
-                    mine.push((f, c, format_chunk(sources[f].0, chunk)));
-                }
-                if let Ok(mut all) = results.lock() {
-                    all.extend(mine);
-                }
-            });
-            // A worker that cannot start leaves its chunks to the others; a chunk no
-            // worker formatted is reported below.
-            drop(spawned);
-        }
-    });
-    for (f, c, formatted) in results.into_inner().unwrap_or_default() {
-        slots[f][c] = Some(formatted);
-    }
-    sources
-        .iter()
-        .zip(slots)
-        .map(|((path, _), chunks)| {
-            let mut out = format!("{header}\n");
-            for chunk in chunks {
-                match chunk {
-                    Some(Ok(text)) => out.push_str(&text),
-                    Some(Err(e)) => return (*path, Err(e)),
-                    None => {
-                        return (
-                            *path,
-                            Err(RenderError::InvalidRust {
-                                file: (*path).to_owned(),
-                                message: "a formatting worker stopped early".to_owned(),
-                                saved: String::new(),
-                            }),
-                        );
-                    }
-                }
-            }
-            (*path, Ok(out))
-        })
-        .collect()
+    Ok(out)
 }
 
 fn render_text(t: &CargoView, name: &'static str) -> Result<String, RenderError> {

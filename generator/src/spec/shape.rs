@@ -50,56 +50,9 @@ fn path_segments(path: &serde_path_to_error::Path) -> Vec<String> {
     out
 }
 
-/// Stack for reading typed nodes: `openapiv3` buffers every Reference-or-item
-/// and schema level (untagged and flattened serde), which takes tens of
-/// kilobytes of stack per nesting level in debug builds. Only the touched
-/// part of a thread's stack is ever committed.
-const STACK: usize = 64 * 1024 * 1024;
-
-/// Nesting (in JSON levels) above which a node is read on a [`STACK`]-sized thread.
+/// Nesting (in JSON levels) above which a node is read on a big-stack thread of
+/// [`crate::pool`].
 const DEEP: usize = 32;
-
-/// Runs `f` on a thread with a [`STACK`]-sized stack, or inline if no
-/// thread can be started. `None` only if `f` itself panicked on that thread
-/// (which [`read`] prevents).
-fn on_big_stack<R: Send>(f: impl FnOnce() -> R + Send) -> Option<R> {
-    let mut slot = Some(f);
-    let taken = &mut slot;
-    let outcome = std::thread::scope(|scope| {
-        let spawned = std::thread::Builder::new()
-            .name("kontrat-spec".to_owned())
-            .stack_size(STACK)
-            .spawn_scoped(scope, move || taken.take().map(|f| f()));
-        spawned.ok().map(|handle| handle.join().ok().flatten())
-    });
-    match outcome {
-        Some(result) => result,
-        // The thread could not be started: `f` is still here.
-        None => slot.take().map(|f| f()),
-    }
-}
-
-/// Runs `a` on a second big-stack thread while `b` runs here.
-fn join<A: Send, B: Send>(
-    a: impl FnOnce() -> A + Send,
-    b: impl FnOnce() -> B + Send,
-) -> (Option<A>, B) {
-    let mut slot = Some(a);
-    let taken = &mut slot;
-    let (outcome, b) = std::thread::scope(|scope| {
-        let spawned = std::thread::Builder::new()
-            .name("kontrat-spec".to_owned())
-            .stack_size(STACK)
-            .spawn_scoped(scope, move || taken.take().map(|f| f()));
-        let b = b();
-        (spawned.ok().map(|handle| handle.join().ok().flatten()), b)
-    });
-    let a = match outcome {
-        Some(result) => result,
-        None => slot.take().map(|f| f()),
-    };
-    (a, b)
-}
 
 /// JSON nesting depth of `node` (bounded by the parsers' limit of 128).
 fn depth(node: &Value) -> usize {
@@ -113,7 +66,7 @@ fn depth(node: &Value) -> usize {
 /// [`read`], on a big stack when `node` is deeply nested.
 pub(crate) fn read_deep<T: DeserializeOwned + Send>(node: &Value) -> Result<T, Failure> {
     if depth(node) > DEEP {
-        on_big_stack(|| read::<T>(node))
+        crate::pool::run(|| read::<T>(node))
             .unwrap_or_else(|| Err((Vec::new(), READER_FAILED.to_owned())))
     } else {
         read::<T>(node)
@@ -124,7 +77,7 @@ const READER_FAILED: &str = "the OpenAPI reader failed on this node";
 
 /// Reads the document; on failure returns every shape error found.
 pub(crate) fn document(raw: &Value, version: &str) -> Result<oa::OpenAPI, Vec<Diagnostic>> {
-    let result = on_big_stack(|| match split_read(raw) {
+    let result = crate::pool::run(|| match split_read(raw) {
         Some(api) => Ok(api),
         None => collect_errors(raw, version),
     });
@@ -138,9 +91,11 @@ pub(crate) fn document(raw: &Value, version: &str) -> Result<oa::OpenAPI, Vec<Di
     })
 }
 
-/// The happy path: `paths` and `components` (the bulk of any spec) read in
-/// parallel, the rest on its own. `None` on any failure (the caller then
-/// reads the whole document again to explain it).
+/// The happy path: the entries of `paths` and of each `components` map (the bulk of
+/// any spec) are read one by one, in parallel, the rest of the document on its own.
+/// `None` on any failure (the caller then reads the whole document again to explain it).
+/// Keys are kept or skipped as `openapiv3`'s own readers do: paths start with `/`,
+/// extensions with `x-`; `split_reads_like_the_whole_document` holds the two together.
 fn split_read(raw: &Value) -> Option<oa::OpenAPI> {
     let Value::Object(root) = raw else {
         return None;
@@ -151,20 +106,86 @@ fn split_read(raw: &Value) -> Option<oa::OpenAPI> {
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     shallow.insert("paths".to_owned(), Value::Object(Map::new()));
-    let (components, paths) = join(
+    let ((paths, components), api) = rayon::join(
         || {
-            root.get("components")
-                .map(read_fast::<Option<oa::Components>>)
+            rayon::join(
+                || root.get("paths").map(read_paths),
+                || root.get("components").map(read_components),
+            )
         },
-        || root.get("paths").map(read_fast::<oa::Paths>),
+        || read_fast::<oa::OpenAPI>(&Value::Object(shallow)),
     );
-    let mut api = read_fast::<oa::OpenAPI>(&Value::Object(shallow))?;
+    let mut api = api?;
     api.paths = paths??;
-    api.components = match components? {
-        None => None,
-        Some(result) => result?,
+    api.components = match components {
+        None | Some(Some(None)) => None,
+        Some(Some(Some(c))) => Some(c),
+        Some(None) => return None,
     };
     Some(api)
+}
+
+/// `paths`, entry by entry.
+fn read_paths(node: &Value) -> Option<oa::Paths> {
+    let Value::Object(map) = node else {
+        return None;
+    };
+    Some(oa::Paths {
+        paths: read_entries(map, |k| k.starts_with('/'))?,
+        extensions: extensions(map),
+    })
+}
+
+/// `components` (`null` reads as absent), map by map, entry by entry.
+fn read_components(node: &Value) -> Option<Option<oa::Components>> {
+    let map = match node {
+        Value::Null => return Some(None),
+        Value::Object(map) => map,
+        _ => return None,
+    };
+    fn field<T: DeserializeOwned + Send>(
+        map: &Map<String, Value>,
+        name: &str,
+    ) -> Option<IndexMap<String, T>> {
+        match map.get(name) {
+            None => Some(IndexMap::new()),
+            Some(Value::Object(entries)) => read_entries(entries, |_| true),
+            Some(_) => None,
+        }
+    }
+    Some(Some(oa::Components {
+        schemas: field(map, "schemas")?,
+        responses: field(map, "responses")?,
+        parameters: field(map, "parameters")?,
+        examples: field(map, "examples")?,
+        request_bodies: field(map, "requestBodies")?,
+        headers: field(map, "headers")?,
+        security_schemes: field(map, "securitySchemes")?,
+        links: field(map, "links")?,
+        callbacks: field(map, "callbacks")?,
+        extensions: extensions(map),
+    }))
+}
+
+/// The entries of `map` whose key `keep`s, each read as a `T`, in parallel, in order.
+fn read_entries<T: DeserializeOwned + Send>(
+    map: &Map<String, Value>,
+    keep: fn(&str) -> bool,
+) -> Option<IndexMap<String, T>> {
+    use rayon::prelude::*;
+    let entries: Vec<(&String, &Value)> = map.iter().filter(|(k, _)| keep(k)).collect();
+    let read: Option<Vec<(String, T)>> = entries
+        .into_par_iter()
+        .map(|(k, v)| read_fast::<T>(v).map(|t| (k.clone(), t)))
+        .collect();
+    Some(read?.into_iter().collect())
+}
+
+fn extensions(map: &Map<String, Value>) -> IndexMap<String, Value> {
+    map.iter()
+        .filter(|(k, _)| k.starts_with("x-"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
 }
 
 /// Deserialises without path tracking (the happy path); `None` on any failure.
@@ -300,7 +321,7 @@ fn check(unit: Unit, node: &Value) -> Result<(), Failure> {
 /// [`check_kind`], on a big stack when `node` is deeply nested.
 pub(crate) fn check_kind_deep(kind: Kind, node: &Value) -> Option<Result<(), Failure>> {
     if depth(node) > DEEP {
-        on_big_stack(|| check_kind(kind, node))
+        crate::pool::run(|| check_kind(kind, node))
             .unwrap_or_else(|| Some(Err((Vec::new(), READER_FAILED.to_owned()))))
     } else {
         check_kind(kind, node)
@@ -399,4 +420,53 @@ fn refine(raw: &Value, mut segments: Vec<String>, mut message: String) -> (Vec<S
         }
     }
     (segments, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast, parallel reader must give what `openapiv3` itself reads from the whole
+    /// document, for every corpus spec (OpenAPI 3.1 ones after normalisation).
+    #[test]
+    fn split_reads_like_the_whole_document() {
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+        let mut read = 0;
+        for dir in ["openapi-3.0", "openapi-3.1"] {
+            let Ok(entries) = std::fs::read_dir(corpus.join(dir)) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                let Ok(loaded) = crate::spec::load_file(&path) else {
+                    continue;
+                };
+                let raw = &loaded.spec.raw;
+                let whole: oa::OpenAPI = serde_json::from_value(raw.clone()).expect("whole");
+                let split = split_read(raw).expect("split");
+                assert!(split == whole, "{}", path.display());
+                read += 1;
+            }
+        }
+        assert!(read >= 19, "only {read} corpus specs were read");
+    }
+
+    #[test]
+    fn split_read_refuses_what_the_whole_reader_refuses() {
+        for text in [
+            r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/a":{"get":{"responses":"no"}}}}"#,
+            r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{},"components":{"schemas":[]}}"#,
+            r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":[]}"#,
+        ] {
+            let raw: Value = serde_json::from_str(text).unwrap();
+            assert!(serde_json::from_value::<oa::OpenAPI>(raw.clone()).is_err());
+            assert!(split_read(&raw).is_none(), "{text}");
+        }
+        let raw: Value = serde_json::from_str(
+            r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"x-a":1,"/b":{},"c":2},"components":null}"#,
+        )
+        .unwrap();
+        let whole: oa::OpenAPI = serde_json::from_value(raw.clone()).unwrap();
+        assert!(split_read(&raw) == Some(whole));
+    }
 }
