@@ -529,3 +529,29 @@ components:
     assert!(types.contains("pub code: Code,"));
     assert!(types.contains("Code::V404"));
 }
+
+/// Every corpus spec renders. In this (debug) build that also holds every laid-out chunk
+/// to prettyplease's own layout.
+#[test]
+fn every_corpus_spec_renders() {
+    let corpus = workspace().join("../shared/corpus");
+    let mut rendered = 0;
+    for dir in ["openapi-3.0", "openapi-3.1"] {
+        let mut specs: Vec<_> = std::fs::read_dir(corpus.join(dir))
+            .expect("../shared/corpus")
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        specs.sort();
+        for spec in specs {
+            let (files, _) = render(&contract(&spec), "corpus");
+            assert!(
+                files["src/responses.rs"].contains("pub enum"),
+                "{}",
+                spec.display()
+            );
+            rendered += 1;
+        }
+    }
+    assert_eq!(rendered, 19);
+}

@@ -36,12 +36,12 @@ impl LogoutResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> http::StatusCode {
         match self {
-            LogoutResponse::Ok(_) => http::StatusCode::OK,
-            LogoutResponse::BadRequest(_) => http::StatusCode::BAD_REQUEST,
-            LogoutResponse::Unauthorized(_) => http::StatusCode::UNAUTHORIZED,
-            LogoutResponse::Forbidden(_) => http::StatusCode::FORBIDDEN,
-            LogoutResponse::NotFound(_) => http::StatusCode::NOT_FOUND,
-            LogoutResponse::Conflict(_) => http::StatusCode::CONFLICT,
+            Self::Ok(_) => http::StatusCode::OK,
+            Self::BadRequest(_) => http::StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => http::StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => http::StatusCode::FORBIDDEN,
+            Self::NotFound(_) => http::StatusCode::NOT_FOUND,
+            Self::Conflict(_) => http::StatusCode::CONFLICT,
         }
     }
     /// The content type and body bytes of this response (`None` for bodiless ones).
@@ -53,62 +53,49 @@ impl LogoutResponse {
         &self,
     ) -> Result<Option<(&'static str, bytes::Bytes)>, serde_json::Error> {
         match self {
-            LogoutResponse::Ok(body) => json_body("application/json", body),
-            LogoutResponse::BadRequest(body) => json_body("application/json", body),
-            LogoutResponse::Unauthorized(body) => json_body("application/json", body),
-            LogoutResponse::Forbidden(body) => json_body("application/json", body),
-            LogoutResponse::NotFound(body) => json_body("application/json", body),
-            LogoutResponse::Conflict(body) => json_body("application/json", body),
+            Self::Ok(body) => json_body("application/json", body),
+            Self::BadRequest(body) => json_body("application/json", body),
+            Self::Unauthorized(body) => json_body("application/json", body),
+            Self::Forbidden(body) => json_body("application/json", body),
+            Self::NotFound(body) => json_body("application/json", body),
+            Self::Conflict(body) => json_body("application/json", body),
         }
     }
     /// 200: Kullanıcının tüm aktif oturumları sonlandırıldı.
     ///
     /// A success envelope around `data`, stamped now.
     pub fn ok(data: LogoutResult) -> Self {
-        LogoutResponse::Ok(Envelope::success(200, data))
+        Self::Ok(Envelope::success(200, data))
     }
     /// 400: Validation failed.
     ///
     /// An error envelope with `errors`, stamped now.
     pub fn bad_request(errors: Vec<String>) -> Self {
-        LogoutResponse::BadRequest(Envelope::failure(400, errors))
+        Self::BadRequest(Envelope::failure(400, errors))
     }
     /// 401: Authentication required.
     ///
     /// An error envelope with `errors`, stamped now.
     pub fn unauthorized(errors: Vec<String>) -> Self {
-        LogoutResponse::Unauthorized(Envelope::failure(401, errors))
+        Self::Unauthorized(Envelope::failure(401, errors))
     }
     /// 403: Insufficient permissions.
     ///
     /// An error envelope with `errors`, stamped now.
     pub fn forbidden(errors: Vec<String>) -> Self {
-        LogoutResponse::Forbidden(Envelope::failure(403, errors))
+        Self::Forbidden(Envelope::failure(403, errors))
     }
     /// 404: Resource not found.
     ///
     /// An error envelope with `errors`, stamped now.
     pub fn not_found(errors: Vec<String>) -> Self {
-        LogoutResponse::NotFound(Envelope::failure(404, errors))
+        Self::NotFound(Envelope::failure(404, errors))
     }
     /// 409: Resource already exists or cannot be changed in its current state.
     ///
     /// An error envelope with `errors`, stamped now.
     pub fn conflict(errors: Vec<String>) -> Self {
-        LogoutResponse::Conflict(Envelope::failure(409, errors))
-    }
-}
-impl serde::Serialize for LogoutResponse {
-    /// Serializes the body (bytes as bytes, bodiless responses as `null`).
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            LogoutResponse::Ok(body) => body.serialize(serializer),
-            LogoutResponse::BadRequest(body) => body.serialize(serializer),
-            LogoutResponse::Unauthorized(body) => body.serialize(serializer),
-            LogoutResponse::Forbidden(body) => body.serialize(serializer),
-            LogoutResponse::NotFound(body) => body.serialize(serializer),
-            LogoutResponse::Conflict(body) => body.serialize(serializer),
-        }
+        Self::Conflict(Envelope::failure(409, errors))
     }
 }
 #[cfg(feature = "server")]
@@ -137,12 +124,12 @@ impl RefreshTokenResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> http::StatusCode {
         match self {
-            RefreshTokenResponse::Ok(_) => http::StatusCode::OK,
-            RefreshTokenResponse::BadRequest(_) => http::StatusCode::BAD_REQUEST,
-            RefreshTokenResponse::Unauthorized(_) => http::StatusCode::UNAUTHORIZED,
-            RefreshTokenResponse::Forbidden(_) => http::StatusCode::FORBIDDEN,
-            RefreshTokenResponse::NotFound(_) => http::StatusCode::NOT_FOUND,
-            RefreshTokenResponse::Conflict(_) => http::StatusCode::CONFLICT,
+            Self::Ok(_) => http::StatusCode::OK,
+            Self::BadRequest(_) => http::StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => http::StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => http::StatusCode::FORBIDDEN,
+            Self::NotFound(_) => http::StatusCode::NOT_FOUND,
+            Self::Conflict(_) => http::StatusCode::CONFLICT,
         }
     }
     /// The content type and body bytes of this response (`None` for bodiless ones).
@@ -154,64 +141,49 @@ impl RefreshTokenResponse {
         &self,
     ) -> Result<Option<(&'static str, bytes::Bytes)>, serde_json::Error> {
         match self {
-            RefreshTokenResponse::Ok(body) => json_body("application/json", body),
-            RefreshTokenResponse::BadRequest(body) => json_body("application/json", body),
-            RefreshTokenResponse::Unauthorized(body) => {
-                json_body("application/json", body)
-            }
-            RefreshTokenResponse::Forbidden(body) => json_body("application/json", body),
-            RefreshTokenResponse::NotFound(body) => json_body("application/json", body),
-            RefreshTokenResponse::Conflict(body) => json_body("application/json", body),
+            Self::Ok(body) => json_body("application/json", body),
+            Self::BadRequest(body) => json_body("application/json", body),
+            Self::Unauthorized(body) => json_body("application/json", body),
+            Self::Forbidden(body) => json_body("application/json", body),
+            Self::NotFound(body) => json_body("application/json", body),
+            Self::Conflict(body) => json_body("application/json", body),
         }
     }
     /// 200: Yeni access token ve refresh token üretildi; eski refresh token artık geçersiz.
     ///
     /// A success envelope around `data`, stamped now.
     pub fn ok(data: TokenPair) -> Self {
-        RefreshTokenResponse::Ok(Envelope::success(200, data))
+        Self::Ok(Envelope::success(200, data))
     }
     /// 400: Validation failed.
     ///
     /// An error envelope with `errors`, stamped now.
     pub fn bad_request(errors: Vec<String>) -> Self {
-        RefreshTokenResponse::BadRequest(Envelope::failure(400, errors))
+        Self::BadRequest(Envelope::failure(400, errors))
     }
     /// 401: Authentication required.
     ///
     /// An error envelope with `errors`, stamped now.
     pub fn unauthorized(errors: Vec<String>) -> Self {
-        RefreshTokenResponse::Unauthorized(Envelope::failure(401, errors))
+        Self::Unauthorized(Envelope::failure(401, errors))
     }
     /// 403: Insufficient permissions.
     ///
     /// An error envelope with `errors`, stamped now.
     pub fn forbidden(errors: Vec<String>) -> Self {
-        RefreshTokenResponse::Forbidden(Envelope::failure(403, errors))
+        Self::Forbidden(Envelope::failure(403, errors))
     }
     /// 404: Resource not found.
     ///
     /// An error envelope with `errors`, stamped now.
     pub fn not_found(errors: Vec<String>) -> Self {
-        RefreshTokenResponse::NotFound(Envelope::failure(404, errors))
+        Self::NotFound(Envelope::failure(404, errors))
     }
     /// 409: Resource already exists or cannot be changed in its current state.
     ///
     /// An error envelope with `errors`, stamped now.
     pub fn conflict(errors: Vec<String>) -> Self {
-        RefreshTokenResponse::Conflict(Envelope::failure(409, errors))
-    }
-}
-impl serde::Serialize for RefreshTokenResponse {
-    /// Serializes the body (bytes as bytes, bodiless responses as `null`).
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            RefreshTokenResponse::Ok(body) => body.serialize(serializer),
-            RefreshTokenResponse::BadRequest(body) => body.serialize(serializer),
-            RefreshTokenResponse::Unauthorized(body) => body.serialize(serializer),
-            RefreshTokenResponse::Forbidden(body) => body.serialize(serializer),
-            RefreshTokenResponse::NotFound(body) => body.serialize(serializer),
-            RefreshTokenResponse::Conflict(body) => body.serialize(serializer),
-        }
+        Self::Conflict(Envelope::failure(409, errors))
     }
 }
 #[cfg(feature = "server")]
@@ -240,12 +212,12 @@ impl RevokeRefreshTokenResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> http::StatusCode {
         match self {
-            RevokeRefreshTokenResponse::Ok(_) => http::StatusCode::OK,
-            RevokeRefreshTokenResponse::BadRequest(_) => http::StatusCode::BAD_REQUEST,
-            RevokeRefreshTokenResponse::Unauthorized(_) => http::StatusCode::UNAUTHORIZED,
-            RevokeRefreshTokenResponse::Forbidden(_) => http::StatusCode::FORBIDDEN,
-            RevokeRefreshTokenResponse::NotFound(_) => http::StatusCode::NOT_FOUND,
-            RevokeRefreshTokenResponse::Conflict(_) => http::StatusCode::CONFLICT,
+            Self::Ok(_) => http::StatusCode::OK,
+            Self::BadRequest(_) => http::StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => http::StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => http::StatusCode::FORBIDDEN,
+            Self::NotFound(_) => http::StatusCode::NOT_FOUND,
+            Self::Conflict(_) => http::StatusCode::CONFLICT,
         }
     }
     /// The content type and body bytes of this response (`None` for bodiless ones).
@@ -257,72 +229,49 @@ impl RevokeRefreshTokenResponse {
         &self,
     ) -> Result<Option<(&'static str, bytes::Bytes)>, serde_json::Error> {
         match self {
-            RevokeRefreshTokenResponse::Ok(body) => json_body("application/json", body),
-            RevokeRefreshTokenResponse::BadRequest(body) => {
-                json_body("application/json", body)
-            }
-            RevokeRefreshTokenResponse::Unauthorized(body) => {
-                json_body("application/json", body)
-            }
-            RevokeRefreshTokenResponse::Forbidden(body) => {
-                json_body("application/json", body)
-            }
-            RevokeRefreshTokenResponse::NotFound(body) => {
-                json_body("application/json", body)
-            }
-            RevokeRefreshTokenResponse::Conflict(body) => {
-                json_body("application/json", body)
-            }
+            Self::Ok(body) => json_body("application/json", body),
+            Self::BadRequest(body) => json_body("application/json", body),
+            Self::Unauthorized(body) => json_body("application/json", body),
+            Self::Forbidden(body) => json_body("application/json", body),
+            Self::NotFound(body) => json_body("application/json", body),
+            Self::Conflict(body) => json_body("application/json", body),
         }
     }
     /// 200: Refresh token iptal edildi.
     ///
     /// A success envelope around `data`, stamped now.
     pub fn ok(data: ()) -> Self {
-        RevokeRefreshTokenResponse::Ok(Envelope::success(200, data))
+        Self::Ok(Envelope::success(200, data))
     }
     /// 400: Validation failed.
     ///
     /// An error envelope with `errors`, stamped now.
     pub fn bad_request(errors: Vec<String>) -> Self {
-        RevokeRefreshTokenResponse::BadRequest(Envelope::failure(400, errors))
+        Self::BadRequest(Envelope::failure(400, errors))
     }
     /// 401: Authentication required.
     ///
     /// An error envelope with `errors`, stamped now.
     pub fn unauthorized(errors: Vec<String>) -> Self {
-        RevokeRefreshTokenResponse::Unauthorized(Envelope::failure(401, errors))
+        Self::Unauthorized(Envelope::failure(401, errors))
     }
     /// 403: Insufficient permissions.
     ///
     /// An error envelope with `errors`, stamped now.
     pub fn forbidden(errors: Vec<String>) -> Self {
-        RevokeRefreshTokenResponse::Forbidden(Envelope::failure(403, errors))
+        Self::Forbidden(Envelope::failure(403, errors))
     }
     /// 404: Resource not found.
     ///
     /// An error envelope with `errors`, stamped now.
     pub fn not_found(errors: Vec<String>) -> Self {
-        RevokeRefreshTokenResponse::NotFound(Envelope::failure(404, errors))
+        Self::NotFound(Envelope::failure(404, errors))
     }
     /// 409: Resource already exists or cannot be changed in its current state.
     ///
     /// An error envelope with `errors`, stamped now.
     pub fn conflict(errors: Vec<String>) -> Self {
-        RevokeRefreshTokenResponse::Conflict(Envelope::failure(409, errors))
-    }
-}
-impl serde::Serialize for RevokeRefreshTokenResponse {
-    /// Serializes the body (bytes as bytes, bodiless responses as `null`).
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            RevokeRefreshTokenResponse::Ok(body) => body.serialize(serializer),
-            RevokeRefreshTokenResponse::BadRequest(body) => body.serialize(serializer),
-            RevokeRefreshTokenResponse::Unauthorized(body) => body.serialize(serializer),
-            RevokeRefreshTokenResponse::Forbidden(body) => body.serialize(serializer),
-            RevokeRefreshTokenResponse::NotFound(body) => body.serialize(serializer),
-            RevokeRefreshTokenResponse::Conflict(body) => body.serialize(serializer),
-        }
+        Self::Conflict(Envelope::failure(409, errors))
     }
 }
 #[cfg(feature = "server")]

@@ -16,26 +16,88 @@ use super::RenderError;
 /// The line templates put between top-level items.
 const CHUNK_MARKER: &str = "// @kontrat:chunk";
 
+/// The marker of a chunk its template laid out exactly as prettyplease prints it (see
+/// [`format_chunk`]).
+const LAID_OUT_MARKER: &str = "// @kontrat:chunk laid-out";
+
+/// A piece of a rendered file, formatted on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chunk<'a> {
+    /// The rendered text.
+    pub text: &'a str,
+    /// Its template laid it out already; formatting would not change it.
+    pub laid_out: bool,
+}
+
 /// The chunks of a rendered file, in order. Spec text only reaches the source inside
-/// escaped string literals or single-line JSON tokens, so it cannot forge a marker line.
-pub fn chunks(source: &str) -> Vec<&str> {
+/// escaped string literals, single-line JSON tokens or doc comments, so it cannot forge
+/// a marker line.
+pub fn chunks(source: &str) -> Vec<Chunk<'_>> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut offset = 0;
+    let mut laid_out = false;
     for line in source.split_inclusive('\n') {
-        if line.trim() == CHUNK_MARKER {
-            out.push(&source[start..offset]);
+        let trimmed = line.trim();
+        if trimmed == CHUNK_MARKER || trimmed == LAID_OUT_MARKER {
+            out.push(Chunk {
+                text: &source[start..offset],
+                laid_out,
+            });
+            laid_out = trimmed == LAID_OUT_MARKER;
             start = offset + line.len();
         }
         offset += line.len();
     }
-    out.push(&source[start..]);
+    out.push(Chunk {
+        text: &source[start..],
+        laid_out,
+    });
     out
 }
 
-/// Parses one chunk as a sequence of items and pretty-prints it. Parsing is also the
-/// last line of defence: text from a spec that somehow escaped its literal would fail
-/// here instead of reaching disk.
+/// A chunk as it goes into the file: laid-out chunks as rendered (without the blank
+/// lines around them, which prettyplease would drop), the others through [`format_chunk`].
+///
+/// Why laid-out chunks exist: syn and prettyplease are most of the time of generating a
+/// large crate, and the most repetitive chunks (one per operation) are simple enough
+/// for their templates to print them exactly as prettyplease would, whenever their
+/// lines are short (`LAID_OUT_WIDTH` in `views`). Debug builds check every such chunk against prettyplease's output (all tests, and
+/// CI's generation of the fixture and corpus crates).
+pub fn finish_chunk(path: &str, chunk: Chunk<'_>) -> Result<String, RenderError> {
+    if chunk.laid_out {
+        let text = chunk.text.trim_matches('\n');
+        let mut out = String::with_capacity(text.len() + 1);
+        out.push_str(text);
+        out.push('\n');
+        // Every debug build (all tests, and CI's generation of the corpus crates) holds
+        // the template's layout to prettyplease's.
+        if cfg!(debug_assertions) {
+            let formatted = format_chunk(path, chunk.text)?;
+            if formatted != out {
+                let (mine, theirs) = out
+                    .lines()
+                    .zip(formatted.lines())
+                    .find(|(a, b)| a != b)
+                    .unwrap_or(("(length)", "(length)"));
+                return Err(RenderError::InvalidRust {
+                    file: path.to_owned(),
+                    message: format!(
+                        "a laid-out chunk is not as prettyplease prints it: `{mine}` instead of `{theirs}`"
+                    ),
+                    saved: String::new(),
+                });
+            }
+        }
+        Ok(out)
+    } else {
+        format_chunk(path, chunk.text)
+    }
+}
+
+/// Parses one chunk as a sequence of items and pretty-prints it. Parsing is also a last
+/// line of defence: text from a spec that somehow escaped its literal would fail here
+/// instead of reaching disk.
 pub fn format_chunk(path: &str, chunk: &str) -> Result<String, RenderError> {
     let (stripped, docs) = stash_docs(chunk);
     let file = syn::parse_file(&stripped).map_err(|e| invalid(path, chunk, &e))?;
@@ -155,8 +217,20 @@ mod tests {
 
     #[test]
     fn chunks_split_on_marker_lines_only() {
-        let source = "a\n// @kontrat:chunk\nb\nc // @kontrat:chunk\n  // @kontrat:chunk\nd";
-        assert_eq!(chunks(source), ["a\n", "b\nc // @kontrat:chunk\n", "d"]);
+        let source =
+            "a\n// @kontrat:chunk\nb\nc // @kontrat:chunk\n  // @kontrat:chunk laid-out\nd";
+        let texts: Vec<(&str, bool)> = chunks(source)
+            .iter()
+            .map(|c| (c.text, c.laid_out))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                ("a\n", false),
+                ("b\nc // @kontrat:chunk\n", false),
+                ("d", true)
+            ]
+        );
     }
 
     /// What prettyplease prints for the doc comments themselves.
@@ -171,6 +245,20 @@ mod tests {
         let (stripped, runs) = stash_docs(chunk);
         // Doc comments that share a line with code are left to syn.
         assert_eq!(runs.len(), 5, "{stripped}");
+    }
+
+    #[test]
+    fn laid_out_chunks_skip_formatting_and_debug_builds_check_them() {
+        let good = Chunk {
+            text: "\nfn f() {}\n\n",
+            laid_out: true,
+        };
+        assert_eq!(finish_chunk("x.rs", good).unwrap(), "fn f() {}\n");
+        let bad = Chunk {
+            text: "fn  f() {}",
+            laid_out: true,
+        };
+        assert_eq!(finish_chunk("x.rs", bad).is_err(), cfg!(debug_assertions));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use askama::Template;
 
 use super::doc::{doc_comment, doc_line, inner_doc_comment, lit, push_paragraph};
-use super::format::format_chunk;
+use super::format::finish_chunk;
 use super::names::{pascal, snake};
 use super::operations::{self, AuthPlan, BodyEncoding, OpPlan, ResponsePlan, SuccessPlan};
 use super::types::{Check, Field, MultipartField, PartKind, Ty, TypeDef, TypeDefKind, TypeSpace};
@@ -168,7 +168,7 @@ fn format_file(path: &str, source: &str, header: &str) -> Result<String, RenderE
     let chunks = super::format::chunks(source);
     let formatted: Vec<String> = chunks
         .par_iter()
-        .map(|chunk| format_chunk(path, chunk))
+        .map(|&chunk| finish_chunk(path, chunk))
         .collect::<Result<_, _>>()?;
     let mut out =
         String::with_capacity(header.len() + 1 + formatted.iter().map(String::len).sum::<usize>());
@@ -1205,25 +1205,33 @@ struct ResponsesOpView {
     doc: Vec<String>,
     name: String,
     variants: Vec<ResponseVariantView>,
+    /// Every line is already as prettyplease would print it: the chunk skips formatting.
+    laid_out: bool,
 }
 
+/// One variant of a response enum, each line of it already laid out.
 struct ResponseVariantView {
     doc: Vec<String>,
-    name: String,
-    /// Payload type; empty for bodiless responses.
-    ty: String,
-    /// True for range and `default` variants, which carry their status.
-    carries_status: bool,
-    /// `StatusCode::OK` for exact statuses; for the others the fallback used by `status()`.
-    status: String,
-    /// `serialize` arm body kind: `json`, `bytes` or `empty`.
-    body: &'static str,
-    /// Content type of the body.
-    media_type: String,
+    /// `Ok(Pet)`, `Default(http::StatusCode, Error)`, `NoContent`.
+    decl: String,
+    /// `Self::Ok(_) => http::StatusCode::OK,` (the match arm of `status()`).
+    status_arm: String,
+    /// `Self::Ok(body) => json_body("application/json", body),` (of `body()`).
+    body_arm: String,
     /// Constructor: (fn name, doc, parameter list, expression).
     ctor: Option<(String, Vec<String>, String, String)>,
-    /// The `Serialize` match arm.
-    ser_arm: String,
+}
+
+/// Longest line (with its indentation) a laid-out chunk may have. prettyplease's margin
+/// is 89 columns (match arms of 90 with their comma stay on one line in GitHub's crate);
+/// a line this short is printed as is.
+const LAID_OUT_WIDTH: usize = 88;
+
+/// Whether every `(indentation, line)` fits in [`LAID_OUT_WIDTH`].
+fn fits<'a>(lines: impl IntoIterator<Item = (usize, &'a str)>) -> bool {
+    lines
+        .into_iter()
+        .all(|(indent, line)| indent + line.chars().count() <= LAID_OUT_WIDTH)
 }
 
 fn status_const(code: u16) -> String {
@@ -1299,19 +1307,43 @@ impl ResponsesOpView {
         env: Option<&EnvelopeView>,
         defs: &[&TypeDef],
     ) -> Self {
-        let variants = op
+        let variants: Vec<ResponseVariantView> = op
             .responses
             .iter()
             .map(|r| {
-                let carries_status = r.code.is_none();
-                let status = match r.code {
-                    Some(c) => status_expr(c),
-                    None => "status".to_owned(),
-                };
+                let v = &r.variant;
+                let media = lit(&safe_media(
+                    r.media_type.as_deref().unwrap_or("application/json"),
+                ));
                 let (ty, body) = match &r.ty {
-                    None => (String::new(), "empty"),
-                    Some(Ty::Bytes) => ("bytes::Bytes".to_owned(), "bytes"),
-                    Some(t) => (t.to_string(), "json"),
+                    None => (None, "Ok(None)".to_owned()),
+                    Some(Ty::Bytes) => (
+                        Some("bytes::Bytes".to_owned()),
+                        format!("Ok(Some(({media}, body.clone())))"),
+                    ),
+                    Some(t) => (Some(t.to_string()), format!("json_body({media}, body)")),
+                };
+                let (decl, status_arm, body_arm) = match (r.code, &ty) {
+                    (Some(c), Some(ty)) => (
+                        format!("{v}({ty})"),
+                        format!("Self::{v}(_) => {},", status_expr(c)),
+                        format!("Self::{v}(body) => {body},"),
+                    ),
+                    (Some(c), None) => (
+                        v.clone(),
+                        format!("Self::{v} => {},", status_expr(c)),
+                        format!("Self::{v} => {body},"),
+                    ),
+                    (None, Some(ty)) => (
+                        format!("{v}(http::StatusCode, {ty})"),
+                        format!("Self::{v}(status, _) => *status,"),
+                        format!("Self::{v}(_, body) => {body},"),
+                    ),
+                    (None, None) => (
+                        format!("{v}(http::StatusCode)"),
+                        format!("Self::{v}(status) => *status,"),
+                        format!("Self::{v}(_) => {body},"),
+                    ),
                 };
                 let ctor = match (envelope_data(r.ty.as_ref(), defs), env, r.code) {
                     (Some(data), Some(env), Some(code)) if r.is_success => Some((
@@ -1322,10 +1354,7 @@ impl ResponsesOpView {
                             "A success envelope around `data`, stamped now.".to_owned(),
                         ]),
                         format!("data: {data}"),
-                        format!(
-                            "{}::{}({}::success({code}, data))",
-                            op.response_enum, r.variant, env.name
-                        ),
+                        format!("Self::{v}({}::success({code}, data))", env.name),
                     )),
                     (Some(data), Some(env), Some(code))
                         if data == Ty::Unit && env.failure.is_some() =>
@@ -1338,38 +1367,42 @@ impl ResponsesOpView {
                                 "An error envelope with `errors`, stamped now.".to_owned(),
                             ]),
                             "errors: Vec<String>".to_owned(),
-                            format!(
-                                "{}::{}({}::failure({code}, errors))",
-                                op.response_enum, r.variant, env.name
-                            ),
+                            format!("Self::{v}({}::failure({code}, errors))", env.name),
                         ))
                     }
                     _ => None,
                 };
-                let v = &r.variant;
-                let ser_arm = match (carries_status, body) {
-                    (false, "json") => format!("{v}(body) => body.serialize(serializer)"),
-                    (false, "bytes") => format!("{v}(body) => serializer.serialize_bytes(body)"),
-                    (false, _) => format!("{v} => serializer.serialize_unit()"),
-                    (true, "json") => format!("{v}(_, body) => body.serialize(serializer)"),
-                    (true, "bytes") => format!("{v}(_, body) => serializer.serialize_bytes(body)"),
-                    (true, _) => format!("{v}(_) => serializer.serialize_unit()"),
-                };
                 ResponseVariantView {
-                    ser_arm,
                     doc: doc_comment(&variant_doc(r)),
-                    name: r.variant.clone(),
-                    ty,
-                    carries_status,
-                    status,
-                    body,
-                    media_type: lit(&safe_media(
-                        r.media_type.as_deref().unwrap_or("application/json"),
-                    )),
+                    decl,
+                    status_arm,
+                    body_arm,
                     ctor,
                 }
             })
             .collect();
+        let name = op.response_enum.clone();
+        let enum_line = format!("pub enum {name} {{");
+        let impl_line = format!("impl axum::response::IntoResponse for {name} {{");
+        let signatures: Vec<String> = variants
+            .iter()
+            .filter_map(|v| v.ctor.as_ref())
+            .map(|(f, _, params, _)| format!("pub fn {f}({params}) -> Self {{"))
+            .collect();
+        let laid_out = fits(
+            [(0, enum_line.as_str()), (0, impl_line.as_str())]
+                .into_iter()
+                .chain(variants.iter().map(|v| (4, v.decl.as_str())))
+                .chain(variants.iter().map(|v| (12, v.status_arm.as_str())))
+                .chain(variants.iter().map(|v| (12, v.body_arm.as_str())))
+                .chain(signatures.iter().map(|s| (4, s.as_str())))
+                .chain(
+                    variants
+                        .iter()
+                        .filter_map(|v| v.ctor.as_ref())
+                        .map(|(_, _, _, expr)| (8, expr.as_str())),
+                ),
+        ) && !variants.is_empty();
         ResponsesOpView {
             doc: doc_comment(&[format!(
                 "The documented responses of `{}` (`{} {}`){}",
@@ -1378,8 +1411,9 @@ impl ResponsesOpView {
                 op.path,
                 summary_suffix(contract, op)
             )]),
-            name: op.response_enum.clone(),
+            name,
             variants,
+            laid_out,
         }
     }
 }
