@@ -32,7 +32,7 @@ impl LogoutMock {
     const PATH: &'static str = "/api/v1/auth/logout";
     /// 200: Kullanıcının tüm aktif oturumları sonlandırıldı. Serves the spec's example.
     pub fn ok() -> Self {
-        LogoutMock {
+        Self {
             spec: support::MockSpec::example(
                 http::StatusCode::OK,
                 "application/json",
@@ -42,7 +42,7 @@ impl LogoutMock {
     }
     /// 400: Validation failed. Serves the spec's example.
     pub fn bad_request() -> Self {
-        LogoutMock {
+        Self {
             spec: support::MockSpec::example(
                 http::StatusCode::BAD_REQUEST,
                 "application/json",
@@ -52,7 +52,7 @@ impl LogoutMock {
     }
     /// 401: Authentication required. Serves the spec's example.
     pub fn unauthorized() -> Self {
-        LogoutMock {
+        Self {
             spec: support::MockSpec::example(
                 http::StatusCode::UNAUTHORIZED,
                 "application/json",
@@ -62,7 +62,7 @@ impl LogoutMock {
     }
     /// 403: Insufficient permissions. Serves the spec's example.
     pub fn forbidden() -> Self {
-        LogoutMock {
+        Self {
             spec: support::MockSpec::example(
                 http::StatusCode::FORBIDDEN,
                 "application/json",
@@ -72,7 +72,7 @@ impl LogoutMock {
     }
     /// 404: Resource not found. Serves the spec's example.
     pub fn not_found() -> Self {
-        LogoutMock {
+        Self {
             spec: support::MockSpec::example(
                 http::StatusCode::NOT_FOUND,
                 "application/json",
@@ -82,7 +82,7 @@ impl LogoutMock {
     }
     /// 409: Resource already exists or cannot be changed in its current state. Serves the spec's example.
     pub fn conflict() -> Self {
-        LogoutMock {
+        Self {
             spec: support::MockSpec::example(
                 http::StatusCode::CONFLICT,
                 "application/json",
@@ -95,21 +95,21 @@ impl LogoutMock {
     /// If `response` cannot be serialized (an undocumented enum value), the mock answers
     /// 500 saying so.
     pub fn respond_with(response: LogoutResponse) -> Self {
-        LogoutMock {
+        Self {
             spec: support::MockSpec::typed(response.status(), response.body()),
         }
     }
     /// Only matches requests carrying `Authorization: Bearer <token>` (`token` as for
     /// [`crate::BearerToken::new`]).
     pub fn with_bearer_token(self, token: impl Into<String>) -> Self {
-        LogoutMock {
+        Self {
             spec: self.spec.with_bearer_token(token),
         }
     }
     /// Expects the mock to be matched `times` times (checked when the server is dropped or
     /// verified), e.g. `1`, `0..=2`, `1..`.
     pub fn expect(self, times: impl Into<Times>) -> Self {
-        LogoutMock {
+        Self {
             spec: self.spec.expect(times),
         }
     }
@@ -133,7 +133,7 @@ impl RefreshTokenMock {
     const PATH: &'static str = "/api/v1/auth/refresh";
     /// 200: Yeni access token ve refresh token üretildi; eski refresh token artık geçersiz. Serves the spec's example.
     pub fn ok() -> Self {
-        RefreshTokenMock {
+        Self {
             spec: support::MockSpec::example(
                 http::StatusCode::OK,
                 "application/json",
@@ -143,7 +143,7 @@ impl RefreshTokenMock {
     }
     /// 400: Validation failed. Serves the spec's example.
     pub fn bad_request() -> Self {
-        RefreshTokenMock {
+        Self {
             spec: support::MockSpec::example(
                 http::StatusCode::BAD_REQUEST,
                 "application/json",
@@ -153,7 +153,7 @@ impl RefreshTokenMock {
     }
     /// 401: Authentication required. Serves the spec's example.
     pub fn unauthorized() -> Self {
-        RefreshTokenMock {
+        Self {
             spec: support::MockSpec::example(
                 http::StatusCode::UNAUTHORIZED,
                 "application/json",
@@ -163,7 +163,7 @@ impl RefreshTokenMock {
     }
     /// 403: Insufficient permissions. Serves the spec's example.
     pub fn forbidden() -> Self {
-        RefreshTokenMock {
+        Self {
             spec: support::MockSpec::example(
                 http::StatusCode::FORBIDDEN,
                 "application/json",
@@ -173,7 +173,7 @@ impl RefreshTokenMock {
     }
     /// 404: Resource not found. Serves the spec's example.
     pub fn not_found() -> Self {
-        RefreshTokenMock {
+        Self {
             spec: support::MockSpec::example(
                 http::StatusCode::NOT_FOUND,
                 "application/json",
@@ -183,7 +183,7 @@ impl RefreshTokenMock {
     }
     /// 409: Resource already exists or cannot be changed in its current state. Serves the spec's example.
     pub fn conflict() -> Self {
-        RefreshTokenMock {
+        Self {
             spec: support::MockSpec::example(
                 http::StatusCode::CONFLICT,
                 "application/json",
@@ -196,20 +196,20 @@ impl RefreshTokenMock {
     /// If `response` cannot be serialized (an undocumented enum value), the mock answers
     /// 500 saying so.
     pub fn respond_with(response: RefreshTokenResponse) -> Self {
-        RefreshTokenMock {
+        Self {
             spec: support::MockSpec::typed(response.status(), response.body()),
         }
     }
     /// Only matches requests whose JSON body equals `body`.
     pub fn with_body(self, body: &RefreshTokenRequest) -> Self {
-        RefreshTokenMock {
+        Self {
             spec: self.spec.with_body(body),
         }
     }
     /// Expects the mock to be matched `times` times (checked when the server is dropped or
     /// verified), e.g. `1`, `0..=2`, `1..`.
     pub fn expect(self, times: impl Into<Times>) -> Self {
-        RefreshTokenMock {
+        Self {
             spec: self.spec.expect(times),
         }
     }
@@ -233,7 +233,7 @@ impl RevokeRefreshTokenMock {
     const PATH: &'static str = "/api/v1/auth/revoke";
     /// 200: Refresh token iptal edildi. Serves the spec's example.
     pub fn ok() -> Self {
-        RevokeRefreshTokenMock {
+        Self {
             spec: support::MockSpec::example(
                 http::StatusCode::OK,
                 "application/json",
@@ -243,7 +243,7 @@ impl RevokeRefreshTokenMock {
     }
     /// 400: Validation failed. Serves the spec's example.
     pub fn bad_request() -> Self {
-        RevokeRefreshTokenMock {
+        Self {
             spec: support::MockSpec::example(
                 http::StatusCode::BAD_REQUEST,
                 "application/json",
@@ -253,7 +253,7 @@ impl RevokeRefreshTokenMock {
     }
     /// 401: Authentication required. Serves the spec's example.
     pub fn unauthorized() -> Self {
-        RevokeRefreshTokenMock {
+        Self {
             spec: support::MockSpec::example(
                 http::StatusCode::UNAUTHORIZED,
                 "application/json",
@@ -263,7 +263,7 @@ impl RevokeRefreshTokenMock {
     }
     /// 403: Insufficient permissions. Serves the spec's example.
     pub fn forbidden() -> Self {
-        RevokeRefreshTokenMock {
+        Self {
             spec: support::MockSpec::example(
                 http::StatusCode::FORBIDDEN,
                 "application/json",
@@ -273,7 +273,7 @@ impl RevokeRefreshTokenMock {
     }
     /// 404: Resource not found. Serves the spec's example.
     pub fn not_found() -> Self {
-        RevokeRefreshTokenMock {
+        Self {
             spec: support::MockSpec::example(
                 http::StatusCode::NOT_FOUND,
                 "application/json",
@@ -283,7 +283,7 @@ impl RevokeRefreshTokenMock {
     }
     /// 409: Resource already exists or cannot be changed in its current state. Serves the spec's example.
     pub fn conflict() -> Self {
-        RevokeRefreshTokenMock {
+        Self {
             spec: support::MockSpec::example(
                 http::StatusCode::CONFLICT,
                 "application/json",
@@ -296,27 +296,27 @@ impl RevokeRefreshTokenMock {
     /// If `response` cannot be serialized (an undocumented enum value), the mock answers
     /// 500 saying so.
     pub fn respond_with(response: RevokeRefreshTokenResponse) -> Self {
-        RevokeRefreshTokenMock {
+        Self {
             spec: support::MockSpec::typed(response.status(), response.body()),
         }
     }
     /// Only matches requests carrying `Authorization: Bearer <token>` (`token` as for
     /// [`crate::BearerToken::new`]).
     pub fn with_bearer_token(self, token: impl Into<String>) -> Self {
-        RevokeRefreshTokenMock {
+        Self {
             spec: self.spec.with_bearer_token(token),
         }
     }
     /// Only matches requests whose JSON body equals `body`.
     pub fn with_body(self, body: &RevokeRefreshTokenRequest) -> Self {
-        RevokeRefreshTokenMock {
+        Self {
             spec: self.spec.with_body(body),
         }
     }
     /// Expects the mock to be matched `times` times (checked when the server is dropped or
     /// verified), e.g. `1`, `0..=2`, `1..`.
     pub fn expect(self, times: impl Into<Times>) -> Self {
-        RevokeRefreshTokenMock {
+        Self {
             spec: self.spec.expect(times),
         }
     }

@@ -75,11 +75,13 @@ pub fn finish_chunk(path: &str, chunk: Chunk<'_>) -> Result<String, RenderError>
         if cfg!(debug_assertions) {
             let formatted = format_chunk(path, chunk.text)?;
             if formatted != out {
-                let (mine, theirs) = out
-                    .lines()
-                    .zip(formatted.lines())
+                let mut mine = out.lines().map(Some).chain(std::iter::repeat(None));
+                let theirs = formatted.lines().map(Some).chain(std::iter::repeat(None));
+                let (mine, theirs) = theirs
+                    .map(|t| (mine.next().flatten(), t))
                     .find(|(a, b)| a != b)
-                    .unwrap_or(("(length)", "(length)"));
+                    .map(|(a, b)| (a.unwrap_or("(end)"), b.unwrap_or("(end)")))
+                    .unwrap_or(("(end)", "(end)"));
                 return Err(RenderError::InvalidRust {
                     file: path.to_owned(),
                     message: format!(

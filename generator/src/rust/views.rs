@@ -1919,11 +1919,13 @@ struct MockOpView {
     response_enum: String,
     bearer: bool,
     body_ty: Option<String>,
+    /// Every line is already as prettyplease would print it: the chunk skips formatting.
+    laid_out: bool,
 }
 
 impl MockOpView {
     fn new(contract: &Contract, op: &OpPlan) -> Self {
-        let ctors = op
+        let ctors: Vec<(String, Vec<String>, String, String, String)> = op
             .responses
             .iter()
             .filter(|r| r.example.is_some())
@@ -1954,7 +1956,51 @@ impl MockOpView {
             })
             .collect();
         let templated = op.path.contains('{');
+        let path = if templated {
+            lit(&op.path_regex)
+        } else {
+            lit(&op.path)
+        };
+        let body_ty = op
+            .body
+            .as_ref()
+            .filter(|b| b.encoding == BodyEncoding::Json)
+            .map(|b| b.ty.to_string());
+        let name = &op.mock_struct;
+        let fixed = [
+            (0, format!("pub struct {name} {{")),
+            (0, format!("impl {name} {{")),
+            (4, format!("const PATH: &'static str = {path};")),
+            (
+                4,
+                format!(
+                    "pub fn respond_with(response: {}) -> Self {{",
+                    op.response_enum
+                ),
+            ),
+            (
+                4,
+                format!(
+                    "pub fn with_body(self, body: &{}) -> Self {{",
+                    body_ty.as_deref().unwrap_or_default()
+                ),
+            ),
+        ];
+        // The example call is laid out one argument per line: it must be too long for one.
+        let laid_out = fits(fixed.iter().map(|(i, l)| (*i, l.as_str())))
+            && ctors.iter().all(|(fn_name, _, status, example, media)| {
+                let joined =
+                    format!("spec: support::MockSpec::example({status}, {media}, {example}),");
+                12 + joined.chars().count() > LAID_OUT_WIDTH + 4
+                    && fits([
+                        (4, format!("pub fn {fn_name}() -> Self {{").as_str()),
+                        (16, format!("{status},").as_str()),
+                        (16, format!("{media},").as_str()),
+                        (16, format!("{example},").as_str()),
+                    ])
+            });
         MockOpView {
+            laid_out,
             doc: doc_comment(&[format!(
                 "A mock of `{}` (`{} {}`){}",
                 op.id,
@@ -1964,20 +2010,12 @@ impl MockOpView {
             )]),
             name: op.mock_struct.clone(),
             method: op.method.to_owned(),
-            path: if templated {
-                lit(&op.path_regex)
-            } else {
-                lit(&op.path)
-            },
+            path,
             path_is_regex: templated,
             ctors,
             response_enum: op.response_enum.clone(),
             bearer: op.auth != AuthPlan::None,
-            body_ty: op
-                .body
-                .as_ref()
-                .filter(|b| b.encoding == BodyEncoding::Json)
-                .map(|b| b.ty.to_string()),
+            body_ty,
         }
     }
 }
