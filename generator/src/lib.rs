@@ -51,6 +51,7 @@ fn finish(loaded: spec::Loaded) -> Result<(model::Contract, Diagnostics), Diagno
     } = loaded;
     let contract = model::build(&spec, &mut diagnostics);
     spec.locate(&mut diagnostics);
+    pool::drop_later(spec);
     if diagnostics.has_errors() {
         Err(diagnostics)
     } else {

@@ -41,3 +41,12 @@ pub(crate) fn run<R: Send>(f: impl FnOnce() -> R + Send) -> Option<R> {
     }))
     .ok()
 }
+
+/// Drops `value` on the pool, off the caller's critical path (a large spec's trees take
+/// tens of milliseconds to free). Without a pool it is dropped here.
+pub(crate) fn drop_later<T: Send + 'static>(value: T) {
+    match pool() {
+        Some(pool) => pool.spawn(move || drop(value)),
+        None => drop(value),
+    }
+}

@@ -42,41 +42,11 @@ impl Client {
         let raw = support::execute(request).await?;
         match raw.status.as_u16() {
             200 => support::success(raw, support::json),
-            400 => {
-                support::failure(
-                    raw,
-                    support::json,
-                    |_status, body| LogoutError::BadRequest(body),
-                )
-            }
-            401 => {
-                support::failure(
-                    raw,
-                    support::json,
-                    |_status, body| LogoutError::Unauthorized(body),
-                )
-            }
-            403 => {
-                support::failure(
-                    raw,
-                    support::json,
-                    |_status, body| LogoutError::Forbidden(body),
-                )
-            }
-            404 => {
-                support::failure(
-                    raw,
-                    support::json,
-                    |_status, body| LogoutError::NotFound(body),
-                )
-            }
-            409 => {
-                support::failure(
-                    raw,
-                    support::json,
-                    |_status, body| LogoutError::Conflict(body),
-                )
-            }
+            400 => support::failure(raw, support::json, LogoutError::BadRequest),
+            401 => support::failure(raw, support::json, LogoutError::Unauthorized),
+            403 => support::failure(raw, support::json, LogoutError::Forbidden),
+            404 => support::failure(raw, support::json, LogoutError::NotFound),
+            409 => support::failure(raw, support::json, LogoutError::Conflict),
             _ => Err(Error::Undocumented(raw)),
         }
     }
@@ -107,41 +77,11 @@ impl Client {
         let raw = support::execute(request).await?;
         match raw.status.as_u16() {
             200 => support::success(raw, support::json),
-            400 => {
-                support::failure(
-                    raw,
-                    support::json,
-                    |_status, body| RefreshTokenError::BadRequest(body),
-                )
-            }
-            401 => {
-                support::failure(
-                    raw,
-                    support::json,
-                    |_status, body| RefreshTokenError::Unauthorized(body),
-                )
-            }
-            403 => {
-                support::failure(
-                    raw,
-                    support::json,
-                    |_status, body| RefreshTokenError::Forbidden(body),
-                )
-            }
-            404 => {
-                support::failure(
-                    raw,
-                    support::json,
-                    |_status, body| RefreshTokenError::NotFound(body),
-                )
-            }
-            409 => {
-                support::failure(
-                    raw,
-                    support::json,
-                    |_status, body| RefreshTokenError::Conflict(body),
-                )
-            }
+            400 => support::failure(raw, support::json, RefreshTokenError::BadRequest),
+            401 => support::failure(raw, support::json, RefreshTokenError::Unauthorized),
+            403 => support::failure(raw, support::json, RefreshTokenError::Forbidden),
+            404 => support::failure(raw, support::json, RefreshTokenError::NotFound),
+            409 => support::failure(raw, support::json, RefreshTokenError::Conflict),
             _ => Err(Error::Undocumented(raw)),
         }
     }
@@ -174,39 +114,23 @@ impl Client {
         match raw.status.as_u16() {
             200 => support::success(raw, support::json),
             400 => {
-                support::failure(
-                    raw,
-                    support::json,
-                    |_status, body| RevokeRefreshTokenError::BadRequest(body),
-                )
+                support::failure(raw, support::json, RevokeRefreshTokenError::BadRequest)
             }
             401 => {
                 support::failure(
                     raw,
                     support::json,
-                    |_status, body| RevokeRefreshTokenError::Unauthorized(body),
+                    RevokeRefreshTokenError::Unauthorized,
                 )
             }
             403 => {
-                support::failure(
-                    raw,
-                    support::json,
-                    |_status, body| RevokeRefreshTokenError::Forbidden(body),
-                )
+                support::failure(raw, support::json, RevokeRefreshTokenError::Forbidden)
             }
             404 => {
-                support::failure(
-                    raw,
-                    support::json,
-                    |_status, body| RevokeRefreshTokenError::NotFound(body),
-                )
+                support::failure(raw, support::json, RevokeRefreshTokenError::NotFound)
             }
             409 => {
-                support::failure(
-                    raw,
-                    support::json,
-                    |_status, body| RevokeRefreshTokenError::Conflict(body),
-                )
+                support::failure(raw, support::json, RevokeRefreshTokenError::Conflict)
             }
             _ => Err(Error::Undocumented(raw)),
         }
@@ -616,6 +540,14 @@ mod support {
     pub(super) fn success_variant<B, S, E>(
         raw: Box<RawResponse>,
         decode: fn(&RawResponse) -> Result<B, serde_json::Error>,
+        variant: impl FnOnce(B) -> S,
+    ) -> Result<ResponseValue<S>, Error<E>> {
+        success_variant_at(raw, decode, |_, body| variant(body))
+    }
+    /// [`success_variant`] for a variant that carries its status (ranges, `default`).
+    pub(super) fn success_variant_at<B, S, E>(
+        raw: Box<RawResponse>,
+        decode: fn(&RawResponse) -> Result<B, serde_json::Error>,
         variant: impl FnOnce(StatusCode, B) -> S,
     ) -> Result<ResponseValue<S>, Error<E>> {
         match decode(&raw) {
@@ -628,6 +560,14 @@ mod support {
     }
     /// Decodes the body of a documented error status into its variant.
     pub(super) fn failure<B, E, T>(
+        raw: Box<RawResponse>,
+        decode: fn(&RawResponse) -> Result<B, serde_json::Error>,
+        variant: impl FnOnce(B) -> E,
+    ) -> Result<ResponseValue<T>, Error<E>> {
+        failure_at(raw, decode, |_, body| variant(body))
+    }
+    /// [`failure`] for a variant that carries its status (ranges, `default`).
+    pub(super) fn failure_at<B, E, T>(
         raw: Box<RawResponse>,
         decode: fn(&RawResponse) -> Result<B, serde_json::Error>,
         variant: impl FnOnce(StatusCode, B) -> E,

@@ -1613,16 +1613,14 @@ impl ClientOpView {
             let expr = if r.is_success {
                 match &success_enum {
                     None => format!("support::success(raw, {decode})"),
-                    Some(e) => format!(
-                        "support::success_variant(raw, {decode}, {})",
-                        variant_ctor(&e.name, r)
-                    ),
+                    Some(e) => {
+                        let (at, ctor) = variant_ctor(&e.name, r);
+                        format!("support::success_variant{at}(raw, {decode}, {ctor})")
+                    }
                 }
             } else {
-                format!(
-                    "support::failure(raw, {decode}, {})",
-                    variant_ctor(&op.error_enum, r)
-                )
+                let (at, ctor) = variant_ctor(&op.error_enum, r);
+                format!("support::failure{at}(raw, {decode}, {ctor})")
             };
             arms.push((pattern, expr));
         }
@@ -1686,15 +1684,15 @@ fn part_statement(f: &MultipartField) -> String {
 }
 
 /// `TheEnum::Variant` as a constructor function (range/default variants take the status too).
-fn variant_ctor(enum_name: &str, r: &ResponsePlan) -> String {
-    if r.code.is_none() && r.ty.is_none() {
-        format!("|status, ()| {enum_name}::{}(status)", r.variant)
-    } else if r.code.is_none() {
-        format!("{enum_name}::{}", r.variant)
-    } else if r.ty.is_none() {
-        format!("|_status, ()| {enum_name}::{}", r.variant)
-    } else {
-        format!("|_status, body| {enum_name}::{}(body)", r.variant)
+/// The support function's suffix (`_at` for variants that carry their status) and the
+/// constructor of `r`'s variant of `enum_name`.
+fn variant_ctor(enum_name: &str, r: &ResponsePlan) -> (&'static str, String) {
+    let v = &r.variant;
+    match (r.code, &r.ty) {
+        (None, None) => ("_at", format!("|status, ()| {enum_name}::{v}(status)")),
+        (None, Some(_)) => ("_at", format!("{enum_name}::{v}")),
+        (Some(_), None) => ("", format!("|()| {enum_name}::{v}")),
+        (Some(_), Some(_)) => ("", format!("{enum_name}::{v}")),
     }
 }
 

@@ -401,10 +401,11 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
 fn skip_string(b: &[u8], i: usize) -> Option<usize> {
     let mut j = i + 1;
     loop {
-        match b.get(j)? {
+        // Descriptions are long: jump to the next quote or backslash.
+        j += memchr::memchr2(b'"', b'\\', b.get(j..)?)?;
+        match b[j] {
             b'"' => return Some(j + 1),
-            b'\\' => j += 2,
-            _ => j += 1,
+            _ => j += 2,
         }
     }
 }

@@ -318,6 +318,15 @@ mod support {
     pub(super) fn success_variant<B, S, E>(
         raw: Box<RawResponse>,
         decode: fn(&RawResponse) -> Result<B, serde_json::Error>,
+        variant: impl FnOnce(B) -> S,
+    ) -> Result<ResponseValue<S>, Error<E>> {
+        success_variant_at(raw, decode, |_, body| variant(body))
+    }
+
+    /// [`success_variant`] for a variant that carries its status (ranges, `default`).
+    pub(super) fn success_variant_at<B, S, E>(
+        raw: Box<RawResponse>,
+        decode: fn(&RawResponse) -> Result<B, serde_json::Error>,
         variant: impl FnOnce(StatusCode, B) -> S,
     ) -> Result<ResponseValue<S>, Error<E>> {
         match decode(&raw) {
@@ -331,6 +340,15 @@ mod support {
 
     /// Decodes the body of a documented error status into its variant.
     pub(super) fn failure<B, E, T>(
+        raw: Box<RawResponse>,
+        decode: fn(&RawResponse) -> Result<B, serde_json::Error>,
+        variant: impl FnOnce(B) -> E,
+    ) -> Result<ResponseValue<T>, Error<E>> {
+        failure_at(raw, decode, |_, body| variant(body))
+    }
+
+    /// [`failure`] for a variant that carries its status (ranges, `default`).
+    pub(super) fn failure_at<B, E, T>(
         raw: Box<RawResponse>,
         decode: fn(&RawResponse) -> Result<B, serde_json::Error>,
         variant: impl FnOnce(StatusCode, B) -> E,
