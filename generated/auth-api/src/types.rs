@@ -204,10 +204,7 @@ impl Validate for TokenPair {
             let path = validation::path(at, "expiresIn");
             validation::minimum(&path, self.expires_in, 1, errors);
         }
-        {
-            let path = validation::path(at, "tokenType");
-            self.token_type.validate(&path, errors);
-        }
+        self.token_type.validate(&validation::path(at, "tokenType"), errors);
     }
 }
 impl Validate for TokenType {

@@ -812,6 +812,9 @@ struct FieldView {
 struct ValidationView {
     wire: String,
     calls: Vec<String>,
+    /// The one statement of a field with only a nested check (most fields of big
+    /// specs): it takes the path inline instead of a block around `let path`.
+    single: Option<String>,
 }
 
 /// The functions giving non-trivial field defaults, named uniquely after type and field.
@@ -1142,9 +1145,18 @@ fn validation_view(f: &Field) -> Option<ValidationView> {
             call
         });
     }
-    (!calls.is_empty()).then(|| ValidationView {
-        wire: lit(&f.wire),
+    let wire = lit(&f.wire);
+    let single = match calls.as_slice() {
+        [only] if only == &format!("self.{}.validate(&path, errors);", f.rust) => Some(format!(
+            "self.{}.validate(&validation::path(at, {wire}), errors);",
+            f.rust
+        )),
+        _ => None,
+    };
+    (!calls.is_empty()).then_some(ValidationView {
+        wire,
         calls,
+        single,
     })
 }
 
