@@ -1335,28 +1335,9 @@ impl ResponsesOpView {
                     ),
                     Some(t) => (Some(t.to_string()), format!("json_body({media}, body)")),
                 };
-                let (decl, status_arm, body_arm) = match (r.code, &ty) {
-                    (Some(c), Some(ty)) => (
-                        format!("{v}({ty})"),
-                        format!("Self::{v}(_) => {},", status_expr(c)),
-                        format!("Self::{v}(body) => {body},"),
-                    ),
-                    (Some(c), None) => (
-                        v.clone(),
-                        format!("Self::{v} => {},", status_expr(c)),
-                        format!("Self::{v} => {body},"),
-                    ),
-                    (None, Some(ty)) => (
-                        format!("{v}(http::StatusCode, {ty})"),
-                        format!("Self::{v}(status, _) => *status,"),
-                        format!("Self::{v}(_, body) => {body},"),
-                    ),
-                    (None, None) => (
-                        format!("{v}(http::StatusCode)"),
-                        format!("Self::{v}(status) => *status,"),
-                        format!("Self::{v}(_) => {body},"),
-                    ),
-                };
+                let (decl, status_arm, body_pat) = variant_shapes(r, ty.as_deref());
+                let status_arm = format!("Self::{status_arm},");
+                let body_arm = format!("Self::{body_pat} => {body},");
                 let ctor = match (envelope_data(r.ty.as_ref(), defs), env, r.code) {
                     (Some(data), Some(env), Some(code)) if r.is_success => Some((
                         r.mock_fn.clone(),
@@ -1708,9 +1689,12 @@ fn variant_ctor(enum_name: &str, r: &ResponsePlan) -> (&'static str, String) {
     }
 }
 
-fn error_variant(r: &ResponsePlan) -> ErrorVariantView {
+/// The declaration of `r`'s variant (its body type spelled `ty`), its `status()` match
+/// arm and its pattern binding the body as `body` (or ignoring it), shared by the
+/// server's response enums and the client's error enums.
+fn variant_shapes(r: &ResponsePlan, ty: Option<&str>) -> (String, String, String) {
     let v = &r.variant;
-    let (decl, status_arm, body_pat) = match (r.code, &r.ty) {
+    match (r.code, ty) {
         (Some(c), Some(t)) => (
             format!("{v}({t})"),
             format!("{v}(_) => {}", status_expr(c)),
@@ -1727,7 +1711,12 @@ fn error_variant(r: &ResponsePlan) -> ErrorVariantView {
             format!("{v}(status) => *status"),
             format!("{v}(_)"),
         ),
-    };
+    }
+}
+
+fn error_variant(r: &ResponsePlan) -> ErrorVariantView {
+    let ty = r.ty.as_ref().map(ToString::to_string);
+    let (decl, status_arm, body_pat) = variant_shapes(r, ty.as_deref());
     ErrorVariantView {
         doc: doc_comment(&variant_doc(r)),
         decl,
