@@ -36,8 +36,7 @@ impl Client {
     pub async fn logout(
         &self,
     ) -> Result<ResponseValue<LogoutEnvelope>, Error<LogoutError>> {
-        let path = "/api/v1/auth/logout";
-        let request = self.request(http::Method::POST, path);
+        let request = self.request(http::Method::POST, "/api/v1/auth/logout");
         let request = self.authorize(request);
         let raw = support::execute(request).await?;
         match raw.status.as_u16() {
@@ -69,11 +68,8 @@ impl Client {
         &self,
         body: &RefreshTokenRequest,
     ) -> Result<ResponseValue<TokenPairEnvelope>, Error<RefreshTokenError>> {
-        let path = "/api/v1/auth/refresh";
-        let request = self.request(http::Method::POST, path);
-        let request = request
-            .header(http::header::CONTENT_TYPE, "application/json")
-            .json(body);
+        let request = self.request(http::Method::POST, "/api/v1/auth/refresh");
+        let request = support::send_json(request, "application/json", body);
         let raw = support::execute(request).await?;
         match raw.status.as_u16() {
             200 => support::success(raw, support::json),
@@ -104,12 +100,9 @@ impl Client {
         &self,
         body: &RevokeRefreshTokenRequest,
     ) -> Result<ResponseValue<EmptyEnvelope>, Error<RevokeRefreshTokenError>> {
-        let path = "/api/v1/auth/revoke";
-        let request = self.request(http::Method::POST, path);
+        let request = self.request(http::Method::POST, "/api/v1/auth/revoke");
         let request = self.authorize(request);
-        let request = request
-            .header(http::header::CONTENT_TYPE, "application/json")
-            .json(body);
+        let request = support::send_json(request, "application/json", body);
         let raw = support::execute(request).await?;
         match raw.status.as_u16() {
             200 => support::success(raw, support::json),
@@ -154,21 +147,21 @@ impl LogoutError {
     /// The HTTP status of this response.
     pub fn status(&self) -> StatusCode {
         match self {
-            LogoutError::BadRequest(_) => http::StatusCode::BAD_REQUEST,
-            LogoutError::Unauthorized(_) => http::StatusCode::UNAUTHORIZED,
-            LogoutError::Forbidden(_) => http::StatusCode::FORBIDDEN,
-            LogoutError::NotFound(_) => http::StatusCode::NOT_FOUND,
-            LogoutError::Conflict(_) => http::StatusCode::CONFLICT,
+            Self::BadRequest(_) => http::StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => http::StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => http::StatusCode::FORBIDDEN,
+            Self::NotFound(_) => http::StatusCode::NOT_FOUND,
+            Self::Conflict(_) => http::StatusCode::CONFLICT,
         }
     }
     /// The error messages of the envelope.
     pub fn errors(&self) -> &[String] {
         match self {
-            LogoutError::BadRequest(body) => &body.errors,
-            LogoutError::Unauthorized(body) => &body.errors,
-            LogoutError::Forbidden(body) => &body.errors,
-            LogoutError::NotFound(body) => &body.errors,
-            LogoutError::Conflict(body) => &body.errors,
+            Self::BadRequest(body) => &body.errors,
+            Self::Unauthorized(body) => &body.errors,
+            Self::Forbidden(body) => &body.errors,
+            Self::NotFound(body) => &body.errors,
+            Self::Conflict(body) => &body.errors,
         }
     }
 }
@@ -195,21 +188,21 @@ impl RefreshTokenError {
     /// The HTTP status of this response.
     pub fn status(&self) -> StatusCode {
         match self {
-            RefreshTokenError::BadRequest(_) => http::StatusCode::BAD_REQUEST,
-            RefreshTokenError::Unauthorized(_) => http::StatusCode::UNAUTHORIZED,
-            RefreshTokenError::Forbidden(_) => http::StatusCode::FORBIDDEN,
-            RefreshTokenError::NotFound(_) => http::StatusCode::NOT_FOUND,
-            RefreshTokenError::Conflict(_) => http::StatusCode::CONFLICT,
+            Self::BadRequest(_) => http::StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => http::StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => http::StatusCode::FORBIDDEN,
+            Self::NotFound(_) => http::StatusCode::NOT_FOUND,
+            Self::Conflict(_) => http::StatusCode::CONFLICT,
         }
     }
     /// The error messages of the envelope.
     pub fn errors(&self) -> &[String] {
         match self {
-            RefreshTokenError::BadRequest(body) => &body.errors,
-            RefreshTokenError::Unauthorized(body) => &body.errors,
-            RefreshTokenError::Forbidden(body) => &body.errors,
-            RefreshTokenError::NotFound(body) => &body.errors,
-            RefreshTokenError::Conflict(body) => &body.errors,
+            Self::BadRequest(body) => &body.errors,
+            Self::Unauthorized(body) => &body.errors,
+            Self::Forbidden(body) => &body.errors,
+            Self::NotFound(body) => &body.errors,
+            Self::Conflict(body) => &body.errors,
         }
     }
 }
@@ -236,21 +229,21 @@ impl RevokeRefreshTokenError {
     /// The HTTP status of this response.
     pub fn status(&self) -> StatusCode {
         match self {
-            RevokeRefreshTokenError::BadRequest(_) => http::StatusCode::BAD_REQUEST,
-            RevokeRefreshTokenError::Unauthorized(_) => http::StatusCode::UNAUTHORIZED,
-            RevokeRefreshTokenError::Forbidden(_) => http::StatusCode::FORBIDDEN,
-            RevokeRefreshTokenError::NotFound(_) => http::StatusCode::NOT_FOUND,
-            RevokeRefreshTokenError::Conflict(_) => http::StatusCode::CONFLICT,
+            Self::BadRequest(_) => http::StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => http::StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => http::StatusCode::FORBIDDEN,
+            Self::NotFound(_) => http::StatusCode::NOT_FOUND,
+            Self::Conflict(_) => http::StatusCode::CONFLICT,
         }
     }
     /// The error messages of the envelope.
     pub fn errors(&self) -> &[String] {
         match self {
-            RevokeRefreshTokenError::BadRequest(body) => &body.errors,
-            RevokeRefreshTokenError::Unauthorized(body) => &body.errors,
-            RevokeRefreshTokenError::Forbidden(body) => &body.errors,
-            RevokeRefreshTokenError::NotFound(body) => &body.errors,
-            RevokeRefreshTokenError::Conflict(body) => &body.errors,
+            Self::BadRequest(body) => &body.errors,
+            Self::Unauthorized(body) => &body.errors,
+            Self::Forbidden(body) => &body.errors,
+            Self::NotFound(body) => &body.errors,
+            Self::Conflict(body) => &body.errors,
         }
     }
 }
@@ -608,9 +601,41 @@ mod support {
             other => vec![(name.to_owned(), text(& other))],
         }
     }
-    /// A header value (arrays comma-joined).
-    pub(super) fn header_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
-        text(&serde_json::to_value(value).unwrap_or_default())
+    /// Adds the query pairs of one parameter (arrays exploded: `?id=1&id=2`; `None` adds
+    /// nothing).
+    pub(super) fn query<T: serde::Serialize + ?Sized>(
+        request: reqwest::RequestBuilder,
+        name: &str,
+        value: &T,
+    ) -> reqwest::RequestBuilder {
+        request.query(&query_pairs(name, value))
+    }
+    /// Adds a header parameter (arrays comma-joined; `None` adds nothing).
+    pub(super) fn header<T: serde::Serialize + ?Sized>(
+        request: reqwest::RequestBuilder,
+        name: &'static str,
+        value: &T,
+    ) -> reqwest::RequestBuilder {
+        match serde_json::to_value(value).unwrap_or_default() {
+            serde_json::Value::Null => request,
+            value => request.header(name, text(&value)),
+        }
+    }
+    /// A JSON body of `content_type`.
+    pub(super) fn send_json<T: serde::Serialize + ?Sized>(
+        request: reqwest::RequestBuilder,
+        content_type: &'static str,
+        body: &T,
+    ) -> reqwest::RequestBuilder {
+        request.header(http::header::CONTENT_TYPE, content_type).json(body)
+    }
+    /// A raw body of `content_type`.
+    pub(super) fn send_bytes(
+        request: reqwest::RequestBuilder,
+        content_type: &'static str,
+        body: &bytes::Bytes,
+    ) -> reqwest::RequestBuilder {
+        request.header(http::header::CONTENT_TYPE, content_type).body(body.clone())
     }
     /// Everything but RFC 3986 unreserved characters is encoded in path segments.
     const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC

@@ -99,45 +99,27 @@ pub fn router<A: AuthApi>(api: A) -> Router {
 async fn handle_logout<A: AuthApi>(
     State(api): State<Arc<A>>,
     request: Request,
-) -> Response {
+) -> Result<Response, Response> {
     let (parts, _body) = request.into_parts();
-    let auth = match support::bearer_token(&parts.headers) {
-        Ok(value) => value,
-        Err(rejection) => return rejection.into_response(),
-    };
-    api.logout(auth).await.into_response()
+    let auth = support::bearer_token(&parts.headers)?;
+    Ok(api.logout(auth).await.into_response())
 }
 async fn handle_refresh_token<A: AuthApi>(
     State(api): State<Arc<A>>,
     request: Request,
-) -> Response {
+) -> Result<Response, Response> {
     let (parts, body) = request.into_parts();
-    let body = match support::json_body::<RefreshTokenRequest>(&parts.headers, body)
-        .await
-    {
-        Ok(value) => value,
-        Err(rejection) => return rejection.into_response(),
-    };
-    api.refresh_token(body).await.into_response()
+    let body = support::json_body(&parts.headers, body).await?;
+    Ok(api.refresh_token(body).await.into_response())
 }
 async fn handle_revoke_refresh_token<A: AuthApi>(
     State(api): State<Arc<A>>,
     request: Request,
-) -> Response {
+) -> Result<Response, Response> {
     let (parts, body) = request.into_parts();
-    let auth = match support::bearer_token(&parts.headers) {
-        Ok(value) => value,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let body = match support::json_body::<
-        RevokeRefreshTokenRequest,
-    >(&parts.headers, body)
-        .await
-    {
-        Ok(value) => value,
-        Err(rejection) => return rejection.into_response(),
-    };
-    api.revoke_refresh_token(auth, body).await.into_response()
+    let auth = support::bearer_token(&parts.headers)?;
+    let body = support::json_body(&parts.headers, body).await?;
+    Ok(api.revoke_refresh_token(auth, body).await.into_response())
 }
 /// The first message of 400 answers: the message of the spec's 400 example.
 const MESSAGE_BAD_REQUEST: &str = "Validation failed";
@@ -218,6 +200,12 @@ impl IntoResponse for AuthRejection {
                 http::HeaderValue::from_static("Bearer"),
             );
         response
+    }
+}
+/// The documented answer, so that handlers can use `?`.
+impl From<AuthRejection> for Response {
+    fn from(rejection: AuthRejection) -> Self {
+        rejection.into_response()
     }
 }
 /// Why a request body was refused: a 400 envelope `["Validation failed", "<what>"]`,
@@ -347,6 +335,12 @@ impl IntoResponse for BodyRejection {
         support::error_response(self.status(), self.errors())
     }
 }
+/// The documented answer, so that handlers can use `?`.
+impl From<BodyRejection> for Response {
+    fn from(rejection: BodyRejection) -> Self {
+        rejection.into_response()
+    }
+}
 /// Why a path, query or header parameter was refused: a 400 response
 /// `["<documented message>", "<what>"]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -395,6 +389,12 @@ impl std::error::Error for ParameterRejection {}
 impl IntoResponse for ParameterRejection {
     fn into_response(self) -> Response {
         support::error_response(self.status(), self.errors())
+    }
+}
+/// The documented answer, so that handlers can use `?`.
+impl From<ParameterRejection> for Response {
+    fn from(rejection: ParameterRejection) -> Self {
+        rejection.into_response()
     }
 }
 /// A request that matches no operation.
@@ -462,6 +462,12 @@ impl IntoResponse for RouteRejection {
                 .insert(http::header::ALLOW, http::HeaderValue::from_static(allow));
         }
         response
+    }
+}
+/// The documented answer, so that handlers can use `?`.
+impl From<RouteRejection> for Response {
+    fn from(rejection: RouteRejection) -> Self {
+        rejection.into_response()
     }
 }
 /// A response of `status` with `body` (content type and bytes); a 500 in the documented
@@ -860,15 +866,25 @@ mod support {
                 message,
             })
     }
-    /// A required parameter that may still be missing.
-    pub(super) fn required<T>(
-        value: Option<T>,
-        location: &'static str,
+    /// A required query parameter.
+    pub(super) fn required_query_param<T: DeserializeOwned>(
+        query: Option<&str>,
         name: &'static str,
     ) -> Result<T, ParameterRejection> {
-        value
+        query_param(query, name)?
             .ok_or(ParameterRejection::Missing {
-                location,
+                location: "query",
+                name,
+            })
+    }
+    /// A required header parameter.
+    pub(super) fn required_header_param<T: DeserializeOwned>(
+        headers: &HeaderMap,
+        name: &'static str,
+    ) -> Result<T, ParameterRejection> {
+        header_param(headers, name)?
+            .ok_or(ParameterRejection::Missing {
+                location: "header",
                 name,
             })
     }

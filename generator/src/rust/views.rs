@@ -499,7 +499,11 @@ impl<'a> Ctx<'a> {
 
     // ── server.rs ───────────────────────────────────────────────────────────────────────
     fn server(&self) -> ServerView2 {
-        let ops: Vec<ServerOpView> = self.ops.iter().map(ServerOpView::new).collect();
+        let ops: Vec<ServerOpView> = self
+            .ops
+            .iter()
+            .map(|op| ServerOpView::new(op, &self.trait_name))
+            .collect();
         let mut routes: Vec<RouteView> = Vec::new();
         for op in &ops {
             match routes.iter_mut().find(|r| r.path == op.route) {
@@ -1250,32 +1254,70 @@ fn status_const(code: u16) -> String {
     format!("http::StatusCode::from_u16({code}).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR)")
 }
 
+/// The `http::StatusCode` constant of a status, for the statuses `http` has long had
+/// constants for (others, such as 103 and 425, use `from_u16`).
 fn known_status_const(code: u16) -> Option<&'static str> {
     Some(match code {
+        100 => "CONTINUE",
+        101 => "SWITCHING_PROTOCOLS",
+        102 => "PROCESSING",
         200 => "OK",
         201 => "CREATED",
         202 => "ACCEPTED",
+        203 => "NON_AUTHORITATIVE_INFORMATION",
         204 => "NO_CONTENT",
+        205 => "RESET_CONTENT",
+        206 => "PARTIAL_CONTENT",
+        207 => "MULTI_STATUS",
+        208 => "ALREADY_REPORTED",
+        226 => "IM_USED",
+        300 => "MULTIPLE_CHOICES",
         301 => "MOVED_PERMANENTLY",
         302 => "FOUND",
+        303 => "SEE_OTHER",
         304 => "NOT_MODIFIED",
+        305 => "USE_PROXY",
+        307 => "TEMPORARY_REDIRECT",
+        308 => "PERMANENT_REDIRECT",
         400 => "BAD_REQUEST",
         401 => "UNAUTHORIZED",
+        402 => "PAYMENT_REQUIRED",
         403 => "FORBIDDEN",
         404 => "NOT_FOUND",
         405 => "METHOD_NOT_ALLOWED",
+        406 => "NOT_ACCEPTABLE",
+        407 => "PROXY_AUTHENTICATION_REQUIRED",
+        408 => "REQUEST_TIMEOUT",
         409 => "CONFLICT",
         410 => "GONE",
+        411 => "LENGTH_REQUIRED",
         412 => "PRECONDITION_FAILED",
         413 => "PAYLOAD_TOO_LARGE",
+        414 => "URI_TOO_LONG",
         415 => "UNSUPPORTED_MEDIA_TYPE",
+        416 => "RANGE_NOT_SATISFIABLE",
+        417 => "EXPECTATION_FAILED",
+        418 => "IM_A_TEAPOT",
+        421 => "MISDIRECTED_REQUEST",
         422 => "UNPROCESSABLE_ENTITY",
+        423 => "LOCKED",
+        424 => "FAILED_DEPENDENCY",
+        426 => "UPGRADE_REQUIRED",
+        428 => "PRECONDITION_REQUIRED",
         429 => "TOO_MANY_REQUESTS",
+        431 => "REQUEST_HEADER_FIELDS_TOO_LARGE",
+        451 => "UNAVAILABLE_FOR_LEGAL_REASONS",
         500 => "INTERNAL_SERVER_ERROR",
         501 => "NOT_IMPLEMENTED",
         502 => "BAD_GATEWAY",
         503 => "SERVICE_UNAVAILABLE",
         504 => "GATEWAY_TIMEOUT",
+        505 => "HTTP_VERSION_NOT_SUPPORTED",
+        506 => "VARIANT_ALSO_NEGOTIATES",
+        507 => "INSUFFICIENT_STORAGE",
+        508 => "LOOP_DETECTED",
+        510 => "NOT_EXTENDED",
+        511 => "NETWORK_AUTHENTICATION_REQUIRED",
         _ => return None,
     })
 }
@@ -1425,35 +1467,20 @@ struct ClientView {
 }
 
 struct ClientBodyView {
-    /// `request` with the body (the variable `body`, a reference) added.
-    send: String,
-    required: bool,
     /// Multipart bodies: the type and the statements adding each part to `form`.
     multipart: Option<(String, Vec<String>)>,
 }
 
 struct ClientOpView {
-    doc: Vec<String>,
-    fn_name: String,
-    /// `, name: Ty` fragments after `&self`.
-    args: String,
-    success_ty: String,
-    error_enum: String,
-    error_doc: Vec<String>,
-    method: String,
-    /// `format!` arguments building the path.
-    path_format: String,
-    path_args: Vec<(String, String)>,
-    query: Vec<(String, String, bool)>,
-    headers: Vec<(String, String, bool)>,
-    authorize: bool,
+    /// The method in its `impl Client` block, line by line with its indentation.
+    lines: Vec<String>,
+    /// The method is already as prettyplease would print it: the chunk skips formatting.
+    laid_out: bool,
     body: Option<ClientBodyView>,
-    /// `(match pattern, expression)` per documented status, in match order.
-    arms: Vec<(String, String)>,
-    errors: Vec<ErrorVariantView>,
-    /// Whether `errors()` can be offered (all error variants carry envelopes).
-    errors_accessor: Option<String>,
-    success_enum: Option<SuccessEnumView>,
+    /// The success enum (if several 2xx), the error enum and their impls, line by line.
+    enum_lines: Vec<String>,
+    /// The enums are already as prettyplease would print them.
+    enums_laid_out: bool,
 }
 
 struct ErrorVariantView {
@@ -1498,47 +1525,92 @@ impl ClientOpView {
         };
         push_paragraph(&mut doc, &error_doc);
 
-        let mut args = String::new();
-        for p in &op.params {
-            args.push_str(&format!(", {}: {}", p.rust, arg_ty(&p.ty)));
+        let mut args = vec!["&self".to_owned()];
+        args.extend(
+            op.params
+                .iter()
+                .map(|p| format!("{}: {}", p.rust, arg_ty(&p.ty))),
+        );
+        if let Some(b) = &op.body {
+            args.push(if b.required {
+                format!("body: &{}", b.ty)
+            } else {
+                format!("body: Option<&{}>", b.ty)
+            });
+        }
+        // The method body, statement by statement (see `Statement` for the layouts).
+        let mut steps: Vec<Statement> = Vec::new();
+        let (path, path_args) = path_format(op);
+        for arg in &path_args {
+            steps.push(Statement::Line(format!(
+                "let {arg} = support::path_segment(&{arg});"
+            )));
+        }
+        let path = if path_args.is_empty() {
+            path
+        } else {
+            // prettyplease prints macro arguments without a trailing comma.
+            steps.push(Statement::Lines {
+                one_line: format!("let path = format!({path});"),
+                broken: vec![vec![
+                    "let path = format!(".to_owned(),
+                    format!("    {path}"),
+                    ");".to_owned(),
+                ]],
+            });
+            "&path".to_owned()
+        };
+        steps.push(Statement::method_call(
+            "let request = ",
+            "self",
+            "request",
+            &[&format!("http::Method::{}", op.method), &path],
+            ";",
+        ));
+        if op.auth != AuthPlan::None {
+            steps.push(Statement::Line(
+                "let request = self.authorize(request);".to_owned(),
+            ));
+        }
+        for p in op.params.iter().filter(|p| p.location != "path") {
+            let f = if p.location == "query" {
+                "support::query"
+            } else {
+                "support::header"
+            };
+            let value = format!("&{}", p.rust);
+            steps.push(Statement::call(
+                "let request = ",
+                f,
+                &["request", &lit(&p.wire), &value],
+                ";",
+            ));
         }
         if let Some(b) = &op.body {
-            let ty = if b.required {
-                format!("&{}", b.ty)
-            } else {
-                format!("Option<&{}>", b.ty)
-            };
-            args.push_str(&format!(", body: {ty}"));
-        }
-        let (path_format, path_args) = path_format(op);
-        let query = op
-            .params
-            .iter()
-            .filter(|p| p.location == "query")
-            .map(|p| (lit(&p.wire), p.rust.clone(), matches!(p.ty, Ty::Option(_))))
-            .collect();
-        let headers = op
-            .params
-            .iter()
-            .filter(|p| p.location == "header")
-            .map(|p| (lit(&p.wire), p.rust.clone(), matches!(p.ty, Ty::Option(_))))
-            .collect();
-        let body = op.body.as_ref().map(|b| ClientBodyView {
-            send: match b.encoding {
-                BodyEncoding::Json => format!(
-                    "request.header(http::header::CONTENT_TYPE, {}).json(body)",
-                    lit(&safe_media(&b.media_type))
-                ),
+            let media = lit(&safe_media(&b.media_type));
+            let send = match b.encoding {
+                BodyEncoding::Json => format!("support::send_json(request, {media}, body)"),
                 BodyEncoding::Form => "request.form(body)".to_owned(),
                 BodyEncoding::Multipart => {
                     "request.multipart(body.multipart_form().map_err(Error::Transport)?)".to_owned()
                 }
-                BodyEncoding::Bytes => format!(
-                    "request.header(http::header::CONTENT_TYPE, {}).body(body.clone())",
-                    lit(&safe_media(&b.media_type))
-                ),
-            },
-            required: b.required,
+                BodyEncoding::Bytes => format!("support::send_bytes(request, {media}, body)"),
+            };
+            if b.required {
+                steps.push(Statement::Line(format!("let request = {send};")));
+            } else {
+                steps.push(Statement::Block(vec![
+                    "let request = match body {".to_owned(),
+                    format!("    Some(body) => {send},"),
+                    "    None => request,".to_owned(),
+                    "};".to_owned(),
+                ]));
+            }
+        }
+        steps.push(Statement::Line(
+            "let raw = support::execute(request).await?;".to_owned(),
+        ));
+        let body = op.body.as_ref().map(|b| ClientBodyView {
             multipart: match (&b.encoding, &b.ty) {
                 (BodyEncoding::Multipart, Ty::Named(name)) => defs
                     .iter()
@@ -1603,22 +1675,28 @@ impl ClientOpView {
                 Some(Ty::Bytes) => "support::bytes",
                 Some(_) => "support::json",
             };
-            let expr = if r.is_success {
+            let (callee, ctor) = if r.is_success {
                 match &success_enum {
-                    None => format!("support::success(raw, {decode})"),
+                    None => ("support::success".to_owned(), None),
                     Some(e) => {
                         let (at, ctor) = variant_ctor(&e.name, r);
-                        format!("support::success_variant{at}(raw, {decode}, {ctor})")
+                        (format!("support::success_variant{at}"), Some(ctor))
                     }
                 }
             } else {
                 let (at, ctor) = variant_ctor(&op.error_enum, r);
-                format!("support::failure{at}(raw, {decode}, {ctor})")
+                (format!("support::failure{at}"), Some(ctor))
             };
-            arms.push((pattern, expr));
+            let mut args = vec!["raw".to_owned(), decode.to_owned()];
+            args.extend(ctor);
+            arms.push((pattern, callee, args));
         }
-        if !arms.iter().any(|(p, _)| p == "_") {
-            arms.push(("_".to_owned(), "Err(Error::Undocumented(raw))".to_owned()));
+        if !arms.iter().any(|(p, _, _)| p == "_") {
+            arms.push((
+                "_".to_owned(),
+                "Err".to_owned(),
+                vec!["Error::Undocumented(raw)".to_owned()],
+            ));
         }
 
         let errors_accessor = env.and_then(|e| e.errors_field.clone()).filter(|_| {
@@ -1629,27 +1707,100 @@ impl ClientOpView {
                     .filter(|r| !r.is_success)
                     .all(|r| envelope_data(r.ty.as_ref(), defs).is_some())
         });
+        let returns = format!(
+            "-> Result<ResponseValue<{success_ty}>, Error<{}>> {{",
+            op.error_enum
+        );
+        let returns_broken = [
+            "    ) -> Result<".to_owned(),
+            format!("        ResponseValue<{success_ty}>,"),
+            format!("        Error<{}>,", op.error_enum),
+            "    > {".to_owned(),
+        ];
+        let mut laid_out = true;
+        if let [(_, callee, args)] = arms.as_slice() {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            steps.push(Statement::call("", callee, &args, ""));
+        } else {
+            let mut block = vec!["match raw.status.as_u16() {".to_owned()];
+            for (pattern, callee, args) in &arms {
+                block.extend(match_arm(8, pattern, callee, args));
+            }
+            block.push("}".to_owned());
+            steps.push(Statement::Block(block));
+        }
+        let mut lines = vec!["impl Client {".to_owned()];
+        lines.extend(doc_comment(&doc).into_iter().map(|l| format!("    {l}")));
+        let one_line = format!(
+            "    pub async fn {}({}) {returns}",
+            op.fn_name,
+            args.join(", ")
+        );
+        if one_line.chars().count() <= PRETTYPLEASE_MARGIN {
+            lines.push(one_line);
+        } else {
+            lines.push(format!("    pub async fn {}(", op.fn_name));
+            lines.extend(args.iter().map(|a| format!("        {a},")));
+            let closing = format!("    ) {returns}");
+            if closing.chars().count() <= PRETTYPLEASE_MARGIN {
+                lines.push(closing);
+            } else {
+                lines.extend(returns_broken);
+            }
+        }
+        for step in steps {
+            match step.lines(8) {
+                Some(step_lines) => lines.extend(step_lines),
+                None => {
+                    laid_out = false;
+                    lines.extend(step.lines_unchecked(8));
+                }
+            }
+        }
+        lines.extend(["    }".to_owned(), "}".to_owned()]);
+        let laid_out = laid_out
+            && lines
+                .iter()
+                .filter(|l| !l.trim_start().starts_with("///"))
+                .all(|l| l.chars().count() <= PRETTYPLEASE_MARGIN);
+        let mut enum_lines = Vec::new();
+        if let Some(s) = &success_enum {
+            enum_lines.extend(status_enum_lines(&s.name, &s.doc, &s.variants, None));
+        }
+        let error_doc = doc_comment(&[format!(
+            "The documented error responses of `{}` (`{} {}`).",
+            op.id, op.method, op.path
+        )]);
+        enum_lines.extend(status_enum_lines(
+            &op.error_enum,
+            &error_doc,
+            &errors,
+            errors_accessor.as_deref(),
+        ));
+        enum_lines.push(format!("impl fmt::Display for {} {{", op.error_enum));
+        enum_lines.push(
+            "    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {".to_owned(),
+        );
+        enum_lines.push(if errors_accessor.is_some() {
+            "        support::fmt_documented(formatter, self.status(), self.errors())".to_owned()
+        } else {
+            "        write!(formatter, \"{}\", self.status())".to_owned()
+        });
+        enum_lines.extend(["    }".to_owned(), "}".to_owned()]);
+        // Match arms may have their comma past the margin, enum variants may not.
+        let enums_laid_out = enum_lines
+            .iter()
+            .filter(|l| !l.trim_start().starts_with("///"))
+            .all(|l| match l.contains(" => ") {
+                true => l.trim_end_matches(',').chars().count() <= PRETTYPLEASE_MARGIN,
+                false => l.chars().count() <= LAID_OUT_WIDTH,
+            });
         ClientOpView {
-            doc: doc_comment(&doc),
-            fn_name: op.fn_name.clone(),
-            args,
-            success_ty,
-            error_enum: op.error_enum.clone(),
-            error_doc: doc_comment(&[format!(
-                "The documented error responses of `{}` (`{} {}`).",
-                op.id, op.method, op.path
-            )]),
-            method: op.method.to_owned(),
-            path_format,
-            path_args,
-            query,
-            headers,
-            authorize: op.auth != AuthPlan::None,
+            lines,
+            laid_out,
             body,
-            arms,
-            errors,
-            errors_accessor,
-            success_enum,
+            enum_lines,
+            enums_laid_out,
         }
     }
 }
@@ -1714,6 +1865,90 @@ fn variant_shapes(r: &ResponsePlan, ty: Option<&str>) -> (String, String, String
     }
 }
 
+/// The match arm `{pattern} => {callee}({args}),` at `indent + 4` (lines relative to
+/// `indent`) as prettyplease prints it: on one line if it fits (its comma may pass the
+/// margin), else as a block, with the arguments one per line if the call does not fit.
+fn match_arm(indent: usize, pattern: &str, callee: &str, args: &[String]) -> Vec<String> {
+    let call = format!("{callee}({})", args.join(", "));
+    let one_line = format!("    {pattern} => {call},");
+    if indent + one_line.chars().count() <= PRETTYPLEASE_MARGIN + 1 {
+        return vec![one_line];
+    }
+    let mut lines = vec![format!("    {pattern} => {{")];
+    if indent + 8 + call.chars().count() <= PRETTYPLEASE_MARGIN {
+        lines.push(format!("        {call}"));
+    } else {
+        lines.push(format!("        {callee}("));
+        lines.extend(args.iter().map(|a| format!("            {a},")));
+        lines.push("        )".to_owned());
+    }
+    lines.push("    }".to_owned());
+    lines
+}
+
+/// A client enum of documented responses (`name`, one variant per status) with its
+/// `status()` method, and `errors()` when every variant carries an envelope whose error
+/// messages are in the field `errors_field` — as prettyplease prints them.
+fn status_enum_lines(
+    name: &str,
+    doc: &[String],
+    variants: &[ErrorVariantView],
+    errors_field: Option<&str>,
+) -> Vec<String> {
+    // An arm longer than the margin (its comma aside) becomes a block.
+    let arm = |lines: &mut Vec<String>, pattern: &str, expr: &str| {
+        let one_line = format!("            Self::{pattern} => {expr},");
+        if one_line.chars().count() <= PRETTYPLEASE_MARGIN + 1 {
+            lines.push(one_line);
+        } else {
+            lines.push(format!("            Self::{pattern} => {{"));
+            lines.push(format!("                {expr}"));
+            lines.push("            }".to_owned());
+        }
+    };
+    let mut lines: Vec<String> = doc.to_vec();
+    lines.push("#[derive(Debug, Clone, PartialEq)]".to_owned());
+    if variants.is_empty() {
+        lines.push(format!("pub enum {name} {{}}"));
+    } else {
+        lines.push(format!("pub enum {name} {{"));
+        for v in variants {
+            lines.extend(v.doc.iter().map(|l| format!("    {l}")));
+            lines.push(format!("    {},", v.decl));
+        }
+        lines.push("}".to_owned());
+    }
+    lines.push(format!("impl {name} {{"));
+    lines.push("    /// The HTTP status of this response.".to_owned());
+    lines.push("    pub fn status(&self) -> StatusCode {".to_owned());
+    if variants.is_empty() {
+        lines.push("        match *self {}".to_owned());
+    } else {
+        lines.push("        match self {".to_owned());
+        for v in variants {
+            let (pattern, expr) = v
+                .status_arm
+                .split_once(" => ")
+                .unwrap_or((&v.status_arm, ""));
+            arm(&mut lines, pattern, expr);
+        }
+        lines.push("        }".to_owned());
+    }
+    lines.push("    }".to_owned());
+    if let Some(field) = errors_field {
+        lines.push("    /// The error messages of the envelope.".to_owned());
+        lines.push("    pub fn errors(&self) -> &[String] {".to_owned());
+        lines.push("        match self {".to_owned());
+        for v in variants {
+            arm(&mut lines, &v.body_pat, &format!("&body.{field}"));
+        }
+        lines.push("        }".to_owned());
+        lines.push("    }".to_owned());
+    }
+    lines.push("}".to_owned());
+    lines
+}
+
 fn error_variant(r: &ResponsePlan) -> ErrorVariantView {
     let ty = r.ty.as_ref().map(ToString::to_string);
     let (decl, status_arm, body_pat) = variant_shapes(r, ty.as_deref());
@@ -1740,30 +1975,38 @@ fn arg_ty(ty: &Ty) -> String {
     }
 }
 
-/// `"/pets/{}"` and its arguments, each percent-encoded.
-fn path_format(op: &OpPlan) -> (String, Vec<(String, String)>) {
+/// The path as a string literal: `"/pets"`, or a `format!` string with inline arguments
+/// (`"/pets/{pet_id}"`), and the path parameters it names (each percent-encoded first).
+fn path_format(op: &OpPlan) -> (String, Vec<String>) {
     let mut fmt = String::new();
     let mut args = Vec::new();
     let mut rest = op.path.as_str();
+    let escape = |text: &str| text.replace('{', "{{").replace('}', "}}");
     while let Some(start) = rest.find('{') {
         let Some(len) = rest[start..].find('}') else {
             break;
         };
-        fmt.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
+        fmt.push_str(&escape(&rest[..start]));
         let name = &rest[start + 1..start + len];
-        fmt.push_str("{}");
+        // A template variable without a declared parameter is an empty segment (the
+        // loader has already reported it).
         if let Some(p) = op
             .params
             .iter()
             .find(|p| p.location == "path" && p.wire == name)
         {
-            args.push((p.rust.clone(), lit(name)));
-        } else {
-            args.push(("\"\"".to_owned(), lit(name)));
+            fmt.push_str(&format!("{{{}}}", p.rust));
+            if !args.contains(&p.rust) {
+                args.push(p.rust.clone());
+            }
         }
         rest = &rest[start + len + 1..];
     }
-    fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    if args.is_empty() {
+        // No `format!`: the braces stay as they are.
+        return (lit(&op.path), args);
+    }
+    fmt.push_str(&escape(rest));
     (lit(&fmt), args)
 }
 
@@ -1800,21 +2043,22 @@ struct ServerOpView {
     response_enum: String,
     /// Trait method parameters after `&self`.
     params: String,
-    /// Call arguments.
-    call_args: String,
-    auth: Option<bool>,
-    path_params: Vec<(String, String, String)>,
-    query_params: Vec<(String, String, String, bool)>,
-    header_params: Vec<(String, String, String, bool)>,
-    body: Option<(String, bool, &'static str)>,
-    uses_parts: bool,
+    /// The handler, line by line with its indentation.
+    handler_lines: Vec<String>,
+    /// The handler is already as prettyplease would print it: the chunk skips formatting.
+    laid_out: bool,
 }
 
 impl ServerOpView {
-    fn new(op: &OpPlan) -> Self {
+    fn new(op: &OpPlan, trait_name: &str) -> Self {
         let mut doc = op.doc.clone();
         let mut params = Vec::new();
         let mut call = Vec::new();
+        // The handler's statements, each on one line at 4 columns: inputs are checked in
+        // the order of the trait's parameters and the first rejection answers (`?`: every
+        // rejection converts into its documented response). Types are inferred from the
+        // trait method the inputs are passed to.
+        let mut steps: Vec<Statement> = Vec::new();
         let auth = match op.auth {
             AuthPlan::None => None,
             AuthPlan::Bearer { required } => {
@@ -1824,26 +2068,48 @@ impl ServerOpView {
                     "auth: Option<BearerToken>".to_owned()
                 });
                 call.push("auth".to_owned());
+                let f = if required {
+                    "bearer_token"
+                } else {
+                    "optional_bearer_token"
+                };
+                steps.push(Statement::call(
+                    "let auth = ",
+                    &format!("support::{f}"),
+                    &["&parts.headers"],
+                    "?;",
+                ));
                 Some(required)
             }
         };
-        let mut path_params = Vec::new();
-        let mut query_params = Vec::new();
-        let mut header_params = Vec::new();
+        let has_path = op.params.iter().any(|p| p.location == "path");
+        if has_path {
+            steps.push(Statement::call(
+                "let path_params = ",
+                "support::path_params",
+                &["&mut parts"],
+                ".await?;",
+            ));
+        }
         for p in &op.params {
             params.push(format!("{}: {}", p.rust, p.ty));
             call.push(p.rust.clone());
-            let inner = match &p.ty {
-                Ty::Option(i) => i.to_string(),
-                other => other.to_string(),
+            let wire = lit(&p.wire);
+            let required = if p.required { "required_" } else { "" };
+            let (f, source) = match p.location {
+                "path" => ("path_param".to_owned(), "&path_params"),
+                "query" => (format!("{required}query_param"), "parts.uri.query()"),
+                _ => (format!("{required}header_param"), "&parts.headers"),
             };
-            match p.location {
-                "path" => path_params.push((p.rust.clone(), lit(&p.wire), inner)),
-                "query" => query_params.push((p.rust.clone(), lit(&p.wire), inner, p.required)),
-                _ => header_params.push((p.rust.clone(), lit(&p.wire), inner, p.required)),
-            }
+            steps.push(Statement::call(
+                &format!("let {} = ", p.rust),
+                &format!("support::{f}"),
+                &[source, &wire],
+                "?;",
+            ));
         }
-        let body = op.body.as_ref().map(|b| {
+        let has_body = op.body.is_some();
+        if let Some(b) = &op.body {
             let kind = match b.encoding {
                 BodyEncoding::Json => "json",
                 BodyEncoding::Form => "form",
@@ -1856,8 +2122,72 @@ impl ServerOpView {
                 format!("body: Option<{ty}>")
             });
             call.push("body".to_owned());
-            (ty.to_string(), b.required, kind)
-        });
+            let optional = if b.required { "" } else { "optional_" };
+            steps.push(Statement::call(
+                "let body = ",
+                &format!("support::{optional}{kind}_body"),
+                &["&parts.headers", "body"],
+                ".await?;",
+            ));
+        }
+        let uses_parts = !steps.is_empty();
+        let method_call = format!("{}({})", op.fn_name, call.join(", "));
+        let answer = format!("Ok(api.{method_call}.await.into_response())");
+        if answer.len() + 4 <= PRETTYPLEASE_MARGIN {
+            steps.push(Statement::Line(answer));
+        } else {
+            // prettyplease's layout of a method chain too long for one line.
+            let mut args_broken = vec![
+                "let response = api".to_owned(),
+                format!("    .{}(", op.fn_name),
+            ];
+            args_broken.extend(call.iter().map(|a| format!("        {a},")));
+            args_broken.extend(["    )".to_owned(), "    .await;".to_owned()]);
+            steps.push(Statement::Lines {
+                one_line: format!("let response = api.{method_call}.await;"),
+                broken: vec![
+                    vec![
+                        "let response = api".to_owned(),
+                        format!("    .{method_call}"),
+                        "    .await;".to_owned(),
+                    ],
+                    args_broken,
+                ],
+            });
+            steps.push(Statement::Line("Ok(response.into_response())".to_owned()));
+        }
+        if uses_parts {
+            steps.insert(
+                0,
+                Statement::Line(format!(
+                    "let ({}parts, {}) = request.into_parts();",
+                    if has_path { "mut " } else { "" },
+                    if has_body { "body" } else { "_body" }
+                )),
+            );
+        }
+        let handler = format!("handle_{}", op.fn_name);
+        let mut handler_lines = handler_signature(
+            &handler,
+            trait_name,
+            if uses_parts { "request" } else { "_request" },
+        );
+        let mut laid_out = true;
+        for step in steps {
+            match step.lines(4) {
+                Some(lines) => handler_lines.extend(lines),
+                None => {
+                    laid_out = false;
+                    handler_lines.push(format!("    {}", step.one_line()));
+                }
+            }
+        }
+        handler_lines.push("}".to_owned());
+        let laid_out = laid_out
+            && handler_lines
+                .iter()
+                .all(|l| l.chars().count() <= PRETTYPLEASE_MARGIN);
+
         let mut notes = Vec::new();
         if let Some(req) = auth {
             notes.push(if req {
@@ -1866,7 +2196,7 @@ impl ServerOpView {
                 "`auth` is the bearer token, if one was sent."
             });
         }
-        if body.is_some() {
+        if has_body {
             notes.push("`body` is decoded and validated.");
         }
         if !notes.is_empty() {
@@ -1875,23 +2205,132 @@ impl ServerOpView {
         ServerOpView {
             doc: doc_comment(&doc),
             fn_name: op.fn_name.clone(),
-            handler: format!("handle_{}", op.fn_name),
+            handler,
             method: op.method.to_owned(),
             method_lower: op.method_lower.clone(),
             route: op.route.clone(),
             response_enum: op.response_enum.clone(),
             params: params.iter().map(|p| format!(", {p}")).collect(),
-            call_args: call.join(", "),
-            auth,
-            uses_parts: auth.is_some()
-                || !path_params.is_empty()
-                || !query_params.is_empty()
-                || !header_params.is_empty()
-                || body.is_some(),
-            path_params,
-            query_params,
-            header_params,
-            body,
+            handler_lines,
+            laid_out,
+        }
+    }
+}
+
+/// The signature of a handler as prettyplease prints it: it never fits on one line (the
+/// arguments and return type alone take 80 columns), so the arguments go one per line, or,
+/// when even `async fn name<A: Trait>(` passes prettyplease's margin (89 columns), the
+/// generic parameter goes on its own line.
+fn handler_signature(handler: &str, trait_name: &str, request: &str) -> Vec<String> {
+    const RETURNS: &str = "-> Result<Response, Response> {";
+    let args = [
+        "State(api): State<Arc<A>>".to_owned(),
+        format!("{request}: Request"),
+    ];
+    let head = format!("async fn {handler}<A: {trait_name}>(");
+    if head.chars().count() <= PRETTYPLEASE_MARGIN {
+        let mut lines = vec![head];
+        lines.extend(args.iter().map(|a| format!("    {a},")));
+        lines.push(format!(") {RETURNS}"));
+        lines
+    } else {
+        vec![
+            format!("async fn {handler}<"),
+            format!("    A: {trait_name},"),
+            format!(">({}) {RETURNS}", args.join(", ")),
+        ]
+    }
+}
+
+/// prettyplease's margin: the longest line it prints without breaking it.
+const PRETTYPLEASE_MARGIN: usize = 89;
+
+/// One statement of a laid-out function body, in the layouts prettyplease gives it.
+enum Statement {
+    /// Always one line.
+    Line(String),
+    /// One line when it fits, else the first of the `broken` layouts whose lines all fit
+    /// (lines relative to the statement's indent).
+    Lines {
+        one_line: String,
+        broken: Vec<Vec<String>>,
+    },
+    /// Several lines as they are (a `match`), relative to the statement's indent.
+    Block(Vec<String>),
+}
+
+impl Statement {
+    /// `{prefix}{callee}({args}){suffix}`: when too long for one line, prettyplease puts
+    /// the arguments one per line.
+    fn call(prefix: &str, callee: &str, args: &[&str], suffix: &str) -> Self {
+        let mut broken = vec![format!("{prefix}{callee}(")];
+        broken.extend(args.iter().map(|a| format!("    {a},")));
+        broken.push(format!("){suffix}"));
+        Statement::Lines {
+            one_line: format!("{prefix}{callee}({}){suffix}", args.join(", ")),
+            broken: vec![broken],
+        }
+    }
+
+    /// `{prefix}{receiver}.{method}({args}){suffix}`: when too long for one line,
+    /// prettyplease moves the method call to the next line, then breaks its arguments.
+    fn method_call(
+        prefix: &str,
+        receiver: &str,
+        method: &str,
+        args: &[&str],
+        suffix: &str,
+    ) -> Self {
+        let mut args_broken = vec![format!("{prefix}{receiver}"), format!("    .{method}(")];
+        args_broken.extend(args.iter().map(|a| format!("        {a},")));
+        args_broken.push(format!("    ){suffix}"));
+        let call = format!("{method}({})", args.join(", "));
+        Statement::Lines {
+            one_line: format!("{prefix}{receiver}.{call}{suffix}"),
+            broken: vec![
+                vec![
+                    format!("{prefix}{receiver}"),
+                    format!("    .{call}{suffix}"),
+                ],
+                args_broken,
+            ],
+        }
+    }
+
+    fn one_line(&self) -> &str {
+        match self {
+            Statement::Line(line) | Statement::Lines { one_line: line, .. } => line,
+            Statement::Block(lines) => lines.first().map_or("", String::as_str),
+        }
+    }
+
+    /// The statement's lines at `indent` whether or not prettyplease agrees (for chunks
+    /// it formats anyway).
+    fn lines_unchecked(&self, indent: usize) -> Vec<String> {
+        let pad = " ".repeat(indent);
+        match self {
+            Statement::Block(lines) => lines.iter().map(|l| format!("{pad}{l}")).collect(),
+            _ => vec![format!("{pad}{}", self.one_line())],
+        }
+    }
+
+    /// The statement's lines at `indent`, or `None` when prettyplease would lay it out
+    /// some other way (the chunk is then formatted).
+    fn lines(&self, indent: usize) -> Option<Vec<String>> {
+        let pad = " ".repeat(indent);
+        let within = |line: &str| indent + line.chars().count() <= PRETTYPLEASE_MARGIN;
+        match self {
+            // Lines of a block must all fit; an arm may have its comma past the margin.
+            Statement::Block(lines) => lines
+                .iter()
+                .all(|l| indent + l.trim_end_matches(',').chars().count() <= PRETTYPLEASE_MARGIN)
+                .then(|| self.lines_unchecked(indent)),
+            _ if within(self.one_line()) => Some(vec![format!("{pad}{}", self.one_line())]),
+            Statement::Line(_) => None,
+            Statement::Lines { broken, .. } => broken
+                .iter()
+                .find(|layout| layout.iter().all(|l| within(l)))
+                .map(|layout| layout.iter().map(|l| format!("{pad}{l}")).collect()),
         }
     }
 }

@@ -386,9 +386,44 @@ mod support {
         }
     }
 
-    /// A header value (arrays comma-joined).
-    pub(super) fn header_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
-        text(&serde_json::to_value(value).unwrap_or_default())
+    /// Adds the query pairs of one parameter (arrays exploded: `?id=1&id=2`; `None` adds
+    /// nothing).
+    pub(super) fn query<T: serde::Serialize + ?Sized>(
+        request: reqwest::RequestBuilder,
+        name: &str,
+        value: &T,
+    ) -> reqwest::RequestBuilder {
+        request.query(&query_pairs(name, value))
+    }
+
+    /// Adds a header parameter (arrays comma-joined; `None` adds nothing).
+    pub(super) fn header<T: serde::Serialize + ?Sized>(
+        request: reqwest::RequestBuilder,
+        name: &'static str,
+        value: &T,
+    ) -> reqwest::RequestBuilder {
+        match serde_json::to_value(value).unwrap_or_default() {
+            serde_json::Value::Null => request,
+            value => request.header(name, text(&value)),
+        }
+    }
+
+    /// A JSON body of `content_type`.
+    pub(super) fn send_json<T: serde::Serialize + ?Sized>(
+        request: reqwest::RequestBuilder,
+        content_type: &'static str,
+        body: &T,
+    ) -> reqwest::RequestBuilder {
+        request.header(http::header::CONTENT_TYPE, content_type).json(body)
+    }
+
+    /// A raw body of `content_type`.
+    pub(super) fn send_bytes(
+        request: reqwest::RequestBuilder,
+        content_type: &'static str,
+        body: &bytes::Bytes,
+    ) -> reqwest::RequestBuilder {
+        request.header(http::header::CONTENT_TYPE, content_type).body(body.clone())
     }
 
 {% if multipart %}    /// The value of a multipart text part: strings as they are, other scalars as JSON.

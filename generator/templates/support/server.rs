@@ -75,6 +75,13 @@ impl IntoResponse for AuthRejection {
     }
 }
 
+/// The documented answer, so that handlers can use `?`.
+impl From<AuthRejection> for Response {
+    fn from(rejection: AuthRejection) -> Self {
+        rejection.into_response()
+    }
+}
+
 {% endif %}/// Why a request body was refused: a 400 envelope `["Validation failed", "<what>"]`,
 /// except [`BodyRejection::TooLarge`] (413).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -197,6 +204,13 @@ impl IntoResponse for BodyRejection {
     }
 }
 
+/// The documented answer, so that handlers can use `?`.
+impl From<BodyRejection> for Response {
+    fn from(rejection: BodyRejection) -> Self {
+        rejection.into_response()
+    }
+}
+
 /// Why a path, query or header parameter was refused: a 400 response
 /// `["<documented message>", "<what>"]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -250,6 +264,13 @@ impl std::error::Error for ParameterRejection {}
 impl IntoResponse for ParameterRejection {
     fn into_response(self) -> Response {
         support::error_response(self.status(), self.errors())
+    }
+}
+
+/// The documented answer, so that handlers can use `?`.
+impl From<ParameterRejection> for Response {
+    fn from(rejection: ParameterRejection) -> Self {
+        rejection.into_response()
     }
 }
 
@@ -323,6 +344,13 @@ impl IntoResponse for RouteRejection {
                 .insert(http::header::ALLOW, http::HeaderValue::from_static(allow));
         }
         response
+    }
+}
+
+/// The documented answer, so that handlers can use `?`.
+impl From<RouteRejection> for Response {
+    fn from(rejection: RouteRejection) -> Self {
+        rejection.into_response()
     }
 }
 
@@ -694,13 +722,20 @@ mod support {
             .map_err(|message| ParameterRejection::Invalid { location: "header", name, message })
     }
 
-    /// A required parameter that may still be missing.
-    pub(super) fn required<T>(
-        value: Option<T>,
-        location: &'static str,
+    /// A required query parameter.
+    pub(super) fn required_query_param<T: DeserializeOwned>(
+        query: Option<&str>,
         name: &'static str,
     ) -> Result<T, ParameterRejection> {
-        value.ok_or(ParameterRejection::Missing { location, name })
+        query_param(query, name)?.ok_or(ParameterRejection::Missing { location: "query", name })
+    }
+
+    /// A required header parameter.
+    pub(super) fn required_header_param<T: DeserializeOwned>(
+        headers: &HeaderMap,
+        name: &'static str,
+    ) -> Result<T, ParameterRejection> {
+        header_param(headers, name)?.ok_or(ParameterRejection::Missing { location: "header", name })
     }
 
     /// A shape error at a field path (`body` for the whole body).
