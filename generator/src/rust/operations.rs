@@ -329,20 +329,7 @@ fn plan_one(
             }
         } else if essence == "multipart/form-data" {
             match m.schema.as_ref().and_then(|s| types.multipart(s, &hint)) {
-                Some(ty) => {
-                    diags.push(
-                        Diagnostic::note(
-                            "multipart-server-bytes",
-                            format!("{}/requestBody", op.pointer),
-                            format!(
-                                "the client sends `{}` as typed multipart/form-data; the server stub receives the raw body (bytes::Bytes)",
-                                op.id
-                            ),
-                        )
-                        .with_hint("parse the multipart body in the implementation (e.g. with the multer crate)"),
-                    );
-                    (ty, BodyEncoding::Multipart, Ty::Bytes)
-                }
+                Some(ty) => (ty.clone(), BodyEncoding::Multipart, ty),
                 None => {
                     diags.push(untyped("only an object schema with properties is typed"));
                     (Ty::Bytes, BodyEncoding::Bytes, Ty::Bytes)

@@ -687,7 +687,7 @@ impl<'a> TypeSpace<'a> {
         let mut doc = doc_lines(resolved.title.as_deref(), resolved.description.as_deref());
         push_paragraph(
             &mut doc,
-            "The parts of a `multipart/form-data` request body: files as file parts, scalars as text parts, everything else as JSON parts. Sent by the client only.",
+            "The parts of a `multipart/form-data` request body: files as file parts, scalars as text parts, everything else as JSON parts. The client sends it; the server stubs decode it.",
         );
         self.defs.insert(
             name.clone(),

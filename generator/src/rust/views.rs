@@ -296,6 +296,7 @@ impl<'a> Ctx<'a> {
                 .map(|f| format!("\"{f}\""))
                 .collect::<Vec<_>>()
                 .join(", "),
+            multipart: self.uses(BodyEncoding::Multipart),
             spec_file: self.options.spec_file.clone(),
             name: self.options.crate_name.clone(),
             lib_name: self.crate_ident(),
@@ -545,6 +546,17 @@ impl<'a> Ctx<'a> {
             routes,
             envelope: self.envelope.as_ref().filter(|e| e.failure.is_some()).map(|e| e.name.clone()),
             bearer: self.any_bearer,
+            multipart_types: self
+                .defs
+                .iter()
+                .filter_map(|d| match &d.kind {
+                    TypeDefKind::Multipart { fields } => Some((
+                        d.name.clone(),
+                        fields.iter().map(part_extraction).collect(),
+                    )),
+                    _ => None,
+                })
+                .collect(),
             message_bad_request: message(400, "Validation failed"),
             message_unauthorized: message(401, "Authentication required"),
             message_not_found: message(404, "Resource not found"),
@@ -647,6 +659,8 @@ fn toml_version(v: &str) -> String {
 #[template(path = "Cargo.toml.j2", escape = "none")]
 struct CargoView {
     reqwest_features: String,
+    /// The server parses multipart bodies (with multer).
+    multipart: bool,
     spec_file: String,
     name: String,
     lib_name: String,
@@ -1805,6 +1819,28 @@ impl ClientOpView {
     }
 }
 
+/// `field: expression` reading one multipart field from `parts` (a `support::Parts`) in
+/// the server: a missing required part or a part that does not decode is a rejection.
+fn part_extraction(f: &MultipartField) -> String {
+    let wire = lit(&f.wire);
+    let optional = matches!(f.ty, Ty::Option(_));
+    let read = match f.kind {
+        PartKind::File => format!("parts.file({wire})"),
+        PartKind::Files => format!("parts.files({wire})"),
+        PartKind::Text => format!("parts.text({wire})?"),
+        PartKind::Texts => format!("parts.texts({wire})?"),
+        PartKind::Json => format!("parts.json({wire})?"),
+    };
+    let many = matches!(f.kind, PartKind::Files | PartKind::Texts);
+    let value = match (many, optional) {
+        // An optional repeated part: `None` when no part of that name came.
+        (true, true) => format!("Some({read}).filter(|items| !items.is_empty())"),
+        (true, false) | (false, true) => read,
+        (false, false) => format!("support::required_part({read}, {wire})?"),
+    };
+    format!("{}: {value},", f.rust)
+}
+
 /// The statement adding one multipart field to `form` (the variable), reading `self`.
 fn part_statement(f: &MultipartField) -> String {
     let wire = lit(&f.wire);
@@ -2021,6 +2057,8 @@ struct ServerView2 {
     routes: Vec<RouteView>,
     envelope: Option<String>,
     bearer: bool,
+    /// Multipart body types and, per field, `field: expression` reading it from `parts`.
+    multipart_types: Vec<(String, Vec<String>)>,
     message_bad_request: String,
     message_unauthorized: String,
     message_not_found: String,
@@ -2113,6 +2151,7 @@ impl ServerOpView {
             let kind = match b.encoding {
                 BodyEncoding::Json => "json",
                 BodyEncoding::Form => "form",
+                BodyEncoding::Multipart if b.server_ty != Ty::Bytes => "multipart",
                 BodyEncoding::Multipart | BodyEncoding::Bytes => "bytes",
             };
             let ty = &b.server_ty;

@@ -125,7 +125,18 @@ pub enum BodyRejection {
         /// What is wrong.
         message: String,
     },
-    /// The body violates constraints of the spec (see [`Validate`]).
+{% if !multipart_types.is_empty() %}    /// The `Content-Type` of a multipart body is missing, not `multipart/form-data`, or
+    /// has no boundary.
+    NotMultipartContentType {
+        /// The content type sent, if any.
+        content_type: Option<String>,
+    },
+    /// The multipart body is not well-formed.
+    MalformedMultipart {
+        /// What the parser said.
+        message: String,
+    },
+{% endif %}    /// The body violates constraints of the spec (see [`Validate`]).
     ConstraintViolations {
         /// One message per violation, like `refreshToken: must be at least 16 characters`.
         errors: Vec<String>,
@@ -174,7 +185,16 @@ impl std::fmt::Display for BodyRejection {
                 formatter,
                 "unsupported Content-Type `{content_type}`; expected `application/x-www-form-urlencoded`"
             ),
-            BodyRejection::TooLarge { limit } => {
+{% if !multipart_types.is_empty() %}            BodyRejection::NotMultipartContentType { content_type: None } => formatter
+                .write_str("missing Content-Type header; expected `multipart/form-data` with a boundary"),
+            BodyRejection::NotMultipartContentType { content_type: Some(content_type) } => write!(
+                formatter,
+                "unsupported Content-Type `{content_type}`; expected `multipart/form-data` with a boundary"
+            ),
+            BodyRejection::MalformedMultipart { message } => {
+                write!(formatter, "body: malformed multipart/form-data: {message}")
+            }
+{% endif %}            BodyRejection::TooLarge { limit } => {
                 write!(formatter, "the request body is larger than {limit} bytes")
             }
             BodyRejection::Unreadable { message } => {
@@ -658,7 +678,149 @@ mod support {
         Ok((!bytes.is_empty()).then_some(bytes))
     }
 
-    /// Parses a parameter's text as its documented type: as a JSON string first, then as
+{% if !multipart_types.is_empty() %}    /// A type read from the parts of a `multipart/form-data` body.
+    pub(super) trait FromMultipart: Sized {
+        /// Takes its fields out of `parts`.
+        fn from_multipart(parts: Parts) -> Result<Self, BodyRejection>;
+    }
+
+    /// One part of a multipart body.
+    struct Part {
+        name: String,
+        file_name: Option<String>,
+        content_type: Option<String>,
+        bytes: bytes::Bytes,
+    }
+
+    /// The parts of a multipart body, in order; reading a field takes its parts out.
+    pub(super) struct Parts(Vec<Part>);
+
+    impl Parts {
+        fn take(&mut self, name: &str) -> Vec<Part> {
+            let (taken, kept) = std::mem::take(&mut self.0)
+                .into_iter()
+                .partition(|part| part.name == name);
+            self.0 = kept;
+            taken
+        }
+
+        /// The first part named `name`, as a file.
+        pub(super) fn file(&mut self, name: &str) -> Option<FilePart> {
+            self.take(name).into_iter().next().map(file_part)
+        }
+
+        /// Every part named `name`, as files.
+        pub(super) fn files(&mut self, name: &str) -> Vec<FilePart> {
+            self.take(name).into_iter().map(file_part).collect()
+        }
+
+        /// The first part named `name`, its text decoded as the documented type.
+        pub(super) fn text<T: DeserializeOwned>(
+            &mut self,
+            name: &'static str,
+        ) -> Result<Option<T>, BodyRejection> {
+            self.take(name).first().map(|part| part_text(name, part)).transpose()
+        }
+
+        /// Every part named `name`, each text decoded as the documented item type.
+        pub(super) fn texts<T: DeserializeOwned>(
+            &mut self,
+            name: &'static str,
+        ) -> Result<Vec<T>, BodyRejection> {
+            self.take(name).iter().map(|part| part_text(name, part)).collect()
+        }
+
+        /// The first part named `name`, decoded from JSON.
+        pub(super) fn json<T: DeserializeOwned>(
+            &mut self,
+            name: &'static str,
+        ) -> Result<Option<T>, BodyRejection> {
+            self.take(name)
+                .first()
+                .map(|part| {
+                    serde_json::from_slice(&part.bytes).map_err(|error| BodyRejection::InvalidShape {
+                        path: name.to_owned(),
+                        message: error.to_string(),
+                    })
+                })
+                .transpose()
+        }
+    }
+
+    fn file_part(part: Part) -> FilePart {
+        FilePart {
+            file_name: part.file_name.unwrap_or_default(),
+            content_type: part.content_type,
+            bytes: part.bytes,
+        }
+    }
+
+    fn part_text<T: DeserializeOwned>(name: &'static str, part: &Part) -> Result<T, BodyRejection> {
+        let invalid = |message: String| BodyRejection::InvalidShape { path: name.to_owned(), message };
+        let text = std::str::from_utf8(&part.bytes).map_err(|_| invalid("not UTF-8 text".to_owned()))?;
+        parse_text(text).map_err(invalid)
+    }
+
+    /// A required part that may still be missing.
+    pub(super) fn required_part<T>(value: Option<T>, name: &'static str) -> Result<T, BodyRejection> {
+        value.ok_or_else(|| BodyRejection::InvalidShape {
+            path: name.to_owned(),
+            message: "missing required part".to_owned(),
+        })
+    }
+
+    /// Reads a `multipart/form-data` body (within the size limit) into its type.
+    pub(super) async fn multipart_body<T: FromMultipart>(headers: &HeaderMap, body: Body) -> Result<T, BodyRejection> {
+        let content_type = headers
+            .get(http::header::CONTENT_TYPE)
+            .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
+        let boundary = content_type.as_deref().and_then(|text| {
+            let essence = text.split(';').next().unwrap_or_default().trim();
+            if essence.eq_ignore_ascii_case("multipart/form-data") {
+                multer::parse_boundary(text).ok()
+            } else {
+                None
+            }
+        });
+        let Some(boundary) = boundary else {
+            return Err(BodyRejection::NotMultipartContentType { content_type });
+        };
+        if declared_too_large(headers) {
+            return Err(BodyRejection::TooLarge { limit: BODY_LIMIT });
+        }
+        let constraints = multer::Constraints::new()
+            .size_limit(multer::SizeLimit::new().whole_stream(BODY_LIMIT as u64));
+        let mut multipart = multer::Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
+        let mut parts = Vec::new();
+        while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
+            let name = field.name().unwrap_or_default().to_owned();
+            let file_name = field.file_name().map(str::to_owned);
+            let content_type = field.content_type().map(ToString::to_string);
+            let bytes = field.bytes().await.map_err(multipart_error)?;
+            parts.push(Part { name, file_name, content_type, bytes });
+        }
+        T::from_multipart(Parts(parts))
+    }
+
+    /// A multipart body that may be absent: no body and no content type is `None`.
+    pub(super) async fn optional_multipart_body<T: FromMultipart>(
+        headers: &HeaderMap,
+        body: Body,
+    ) -> Result<Option<T>, BodyRejection> {
+        if body_absent(headers) {
+            return Ok(None);
+        }
+        multipart_body(headers, body).await.map(Some)
+    }
+
+    fn multipart_error(error: multer::Error) -> BodyRejection {
+        match error {
+            multer::Error::StreamSizeExceeded { .. } => BodyRejection::TooLarge { limit: BODY_LIMIT },
+            other => BodyRejection::MalformedMultipart { message: other.to_string() },
+        }
+    }
+
+{% endif %}    /// Parses a parameter's text as its documented type: as a JSON string first, then as
     /// JSON (numbers, booleans), then comma-separated for arrays.
     fn parse_text<T: DeserializeOwned>(text: &str) -> Result<T, String> {
         if let Ok(value) = serde_json::from_value(serde_json::Value::String(text.to_owned())) {
