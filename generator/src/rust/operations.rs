@@ -253,6 +253,7 @@ fn plan_one(
         ParameterLocation::Path,
         ParameterLocation::Query,
         ParameterLocation::Header,
+        ParameterLocation::Cookie,
     ] {
         for p in op.parameters_in(location) {
             let rust = arg_names.claim(&snake(&p.name));
@@ -268,20 +269,6 @@ fn plan_one(
             });
         }
     }
-    for p in op.parameters_in(ParameterLocation::Cookie) {
-        diags.push(
-            Diagnostic::warning(
-                "cookie-parameter",
-                &op.pointer,
-                format!(
-                    "cookie parameter `{}` of `{}` is not part of the generated API",
-                    p.name, op.id
-                ),
-            )
-            .with_hint("set the cookie through a custom reqwest::Client"),
-        );
-    }
-
     let body = op.request_body.as_ref().and_then(|rb| {
         let (media, m) = match rb.json() {
             Some((media, m)) => (media.to_owned(), m),

@@ -1586,7 +1586,11 @@ impl ClientOpView {
                 "let request = self.authorize(request);".to_owned(),
             ));
         }
-        for p in op.params.iter().filter(|p| p.location != "path") {
+        for p in op
+            .params
+            .iter()
+            .filter(|p| matches!(p.location, "query" | "header"))
+        {
             let f = if p.location == "query" {
                 "support::query"
             } else {
@@ -1599,6 +1603,19 @@ impl ClientOpView {
                 &["request", &lit(&p.wire), &value],
                 ";",
             ));
+        }
+        // Every cookie goes into the one `Cookie` header a request may have (RFC 6265).
+        let cookies: Vec<String> = op
+            .params
+            .iter()
+            .filter(|p| p.location == "cookie")
+            .map(|p| format!("({}, support::cookie_value(&{}))", lit(&p.wire), p.rust))
+            .collect();
+        if !cookies.is_empty() {
+            steps.push(Statement::Line(format!(
+                "let request = support::cookies(request, &[{}]);",
+                cookies.join(", ")
+            )));
         }
         if let Some(b) = &op.body {
             let media = lit(&safe_media(&b.media_type));
@@ -2137,6 +2154,7 @@ impl ServerOpView {
             let (f, source) = match p.location {
                 "path" => ("path_param".to_owned(), "&path_params"),
                 "query" => (format!("{required}query_param"), "parts.uri.query()"),
+                "cookie" => (format!("{required}cookie_param"), "&parts.headers"),
                 _ => (format!("{required}header_param"), "&parts.headers"),
             };
             steps.push(Statement::call(

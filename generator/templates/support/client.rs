@@ -408,6 +408,30 @@ mod support {
         }
     }
 
+    /// A cookie parameter's value, percent-encoded (`None` when absent).
+    pub(super) fn cookie_value<T: serde::Serialize + ?Sized>(value: &T) -> Option<String> {
+        match serde_json::to_value(value).unwrap_or_default() {
+            serde_json::Value::Null => None,
+            value => Some(percent_encoding::utf8_percent_encode(&text(&value), SEGMENT).to_string()),
+        }
+    }
+
+    /// Adds the cookies that have a value, in one `Cookie` header.
+    pub(super) fn cookies(
+        request: reqwest::RequestBuilder,
+        cookies: &[(&str, Option<String>)],
+    ) -> reqwest::RequestBuilder {
+        let pairs: Vec<String> = cookies
+            .iter()
+            .filter_map(|(name, value)| value.as_ref().map(|value| format!("{name}={value}")))
+            .collect();
+        if pairs.is_empty() {
+            request
+        } else {
+            request.header(http::header::COOKIE, pairs.join("; "))
+        }
+    }
+
     /// A JSON body of `content_type`.
     pub(super) fn send_json<T: serde::Serialize + ?Sized>(
         request: reqwest::RequestBuilder,

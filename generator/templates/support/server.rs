@@ -892,6 +892,35 @@ mod support {
         query_param(query, name)?.ok_or(ParameterRejection::Missing { location: "query", name })
     }
 
+    /// A cookie parameter (from the `Cookie` headers; values percent-decoded).
+    pub(super) fn cookie_param<T: DeserializeOwned>(
+        headers: &HeaderMap,
+        name: &'static str,
+    ) -> Result<Option<T>, ParameterRejection> {
+        let value = headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value);
+        let Some(value) = value else { return Ok(None) };
+        let invalid = |message: String| ParameterRejection::Invalid { location: "cookie", name, message };
+        let text = percent_encoding::percent_decode_str(value)
+            .decode_utf8()
+            .map_err(|_| invalid("not UTF-8 once percent-decoded".to_owned()))?;
+        parse_text(&text).map(Some).map_err(invalid)
+    }
+
+    /// A required cookie parameter.
+    pub(super) fn required_cookie_param<T: DeserializeOwned>(
+        headers: &HeaderMap,
+        name: &'static str,
+    ) -> Result<T, ParameterRejection> {
+        cookie_param(headers, name)?.ok_or(ParameterRejection::Missing { location: "cookie", name })
+    }
+
     /// A required header parameter.
     pub(super) fn required_header_param<T: DeserializeOwned>(
         headers: &HeaderMap,
