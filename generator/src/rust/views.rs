@@ -1755,7 +1755,13 @@ impl ClientOpView {
         } else {
             let mut block = vec!["match raw.status.as_u16() {".to_owned()];
             for (pattern, callee, args) in &arms {
-                block.extend(match_arm(8, pattern, callee, args));
+                let call = format!("{callee}({})", args.join(", "));
+                block.extend(match_arm(
+                    8,
+                    pattern,
+                    &call,
+                    Some(call_broken(callee, args)),
+                ));
             }
             block.push("}".to_owned());
             steps.push(Statement::Block(block));
@@ -1918,24 +1924,31 @@ fn variant_shapes(r: &ResponsePlan, ty: Option<&str>) -> (String, String, String
     }
 }
 
-/// The match arm `{pattern} => {callee}({args}),` at `indent + 4` (lines relative to
-/// `indent`) as prettyplease prints it: on one line if it fits (its comma may pass the
-/// margin), else as a block, with the arguments one per line if the call does not fit.
-fn match_arm(indent: usize, pattern: &str, callee: &str, args: &[String]) -> Vec<String> {
-    let call = format!("{callee}({})", args.join(", "));
-    let one_line = format!("    {pattern} => {call},");
+/// The match arm `{pattern} => {expr},` at `indent + 4` (lines relative to `indent`) as
+/// prettyplease prints it: on one line if it fits (its comma may pass the margin), else
+/// as a block holding `expr`, or `broken` (the expression over several lines, such as a
+/// call with one argument per line) when `expr` does not fit in the block either.
+fn match_arm(indent: usize, pattern: &str, expr: &str, broken: Option<Vec<String>>) -> Vec<String> {
+    let one_line = format!("    {pattern} => {expr},");
     if indent + one_line.chars().count() <= PRETTYPLEASE_MARGIN + 1 {
         return vec![one_line];
     }
     let mut lines = vec![format!("    {pattern} => {{")];
-    if indent + 8 + call.chars().count() <= PRETTYPLEASE_MARGIN {
-        lines.push(format!("        {call}"));
-    } else {
-        lines.push(format!("        {callee}("));
-        lines.extend(args.iter().map(|a| format!("            {a},")));
-        lines.push("        )".to_owned());
+    match broken {
+        Some(broken) if indent + 8 + expr.chars().count() > PRETTYPLEASE_MARGIN => {
+            lines.extend(broken.iter().map(|l| format!("        {l}")));
+        }
+        _ => lines.push(format!("        {expr}")),
     }
     lines.push("    }".to_owned());
+    lines
+}
+
+/// `callee(args)` with one argument per line.
+fn call_broken(callee: &str, args: &[String]) -> Vec<String> {
+    let mut lines = vec![format!("{callee}(")];
+    lines.extend(args.iter().map(|a| format!("    {a},")));
+    lines.push(")".to_owned());
     lines
 }
 
@@ -1949,15 +1962,10 @@ fn status_enum_lines(
     errors_field: Option<&str>,
 ) -> Vec<String> {
     // An arm longer than the margin (its comma aside) becomes a block.
+    // Arms of a `match` at 8 columns.
     let arm = |lines: &mut Vec<String>, pattern: &str, expr: &str| {
-        let one_line = format!("            Self::{pattern} => {expr},");
-        if one_line.chars().count() <= PRETTYPLEASE_MARGIN + 1 {
-            lines.push(one_line);
-        } else {
-            lines.push(format!("            Self::{pattern} => {{"));
-            lines.push(format!("                {expr}"));
-            lines.push("            }".to_owned());
-        }
+        let arm = match_arm(8, &format!("Self::{pattern}"), expr, None);
+        lines.extend(arm.into_iter().map(|l| format!("        {l}")));
     };
     let mut lines: Vec<String> = doc.to_vec();
     lines.push("#[derive(Debug, Clone, PartialEq)]".to_owned());

@@ -308,10 +308,7 @@ mod support {
         raw: Box<RawResponse>,
         decode: fn(&RawResponse) -> Result<T, serde_json::Error>,
     ) -> Result<ResponseValue<T>, Error<E>> {
-        match decode(&raw) {
-            Ok(inner) => Ok(ResponseValue { raw, inner }),
-            Err(source) => Err(Error::InvalidBody { raw, source }),
-        }
+        success_variant_at(raw, decode, |_, body| body)
     }
 
     /// Decodes the body of one of several success statuses into its variant.
@@ -353,13 +350,8 @@ mod support {
         decode: fn(&RawResponse) -> Result<B, serde_json::Error>,
         variant: impl FnOnce(StatusCode, B) -> E,
     ) -> Result<ResponseValue<T>, Error<E>> {
-        match decode(&raw) {
-            Ok(body) => {
-                let inner = variant(raw.status, body);
-                Err(Error::Documented(ResponseValue { raw, inner }))
-            }
-            Err(source) => Err(Error::InvalidBody { raw, source }),
-        }
+        // Decoded as a success would be, then reported as the documented error it is.
+        success_variant_at(raw, decode, variant).and_then(|documented| Err(Error::Documented(documented)))
     }
 
     /// A value as text: strings as they are, other scalars as JSON, arrays comma-joined.
