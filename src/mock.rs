@@ -114,7 +114,7 @@ pub(crate) fn run(args: &MockArgs) -> anyhow::Result<ExitCode> {
             "kontrat mock: {title} {version} ({operations} operations) from {file} on http://{local} (ready in {:.1?}; control API at /__kontrat/)",
             started.elapsed()
         );
-        kontrat_mock::serve(listener, mock.router(), header_timeout, Duration::from_secs(5), shutdown_signal())
+        kontrat_mock::serve(listener, mock.service(), header_timeout, Duration::from_secs(5), shutdown_signal())
             .await
             .context("serving stopped")?;
         eprintln!("kontrat mock: stopped");

@@ -17,7 +17,7 @@ use crate::compiled::{Compiled, Prepared};
 #[derive(Debug, Clone)]
 pub(crate) struct Answer {
     pub status: StatusCode,
-    pub content_type: Option<String>,
+    pub content_type: Option<HeaderValue>,
     pub body: Bytes,
     pub headers: Vec<(HeaderName, HeaderValue)>,
     /// The example served, if any (`""` is the single `example`).
@@ -116,7 +116,7 @@ pub(crate) fn documented(
     };
     let mut answer = Answer {
         status: status_code,
-        content_type: Some(media_type.to_owned()),
+        content_type: compiled.content_type(op, r, m),
         body: Bytes::new(),
         headers,
         example: None,
@@ -250,14 +250,17 @@ fn negotiate<'a>(
     response: &'a Response,
     accept: Option<&str>,
 ) -> Option<(usize, &'a str, &'a MediaType)> {
-    let mut entries: Vec<(usize, &'a str, &'a MediaType)> = response
-        .content
-        .iter()
-        .enumerate()
-        .map(|(i, (k, v))| (i, k.as_str(), v))
-        .collect();
-    // JSON first; otherwise document (map) order.
-    entries.sort_by_key(|(i, k, _)| (!is_json_media_type(k), *i));
+    // JSON first; otherwise document (map) order. Iterators, not a sorted Vec: this runs
+    // on every request.
+    let ordered = || {
+        let all = response
+            .content
+            .iter()
+            .enumerate()
+            .map(|(i, (k, v))| (i, k.as_str(), v));
+        let json = all.clone().filter(|(_, k, _)| is_json_media_type(k));
+        json.chain(all.filter(|(_, k, _)| !is_json_media_type(k)))
+    };
     let accepted = |media_type: &str| match accept {
         None => true,
         Some(a) => a.split(',').any(|range| {
@@ -265,28 +268,25 @@ fn negotiate<'a>(
             range.is_empty() || media_matches(range, media_type)
         }),
     };
-    entries
-        .iter()
+    ordered()
         .find(|(_, k, _)| accepted(k))
-        .or(entries.first())
-        .copied()
+        .or_else(|| ordered().next())
 }
 
 /// `WWW-Authenticate` for a 401 of an operation secured by HTTP schemes.
 fn challenge(compiled: &Compiled, operation: &Operation) -> Option<HeaderValue> {
     use kontrat_generator::model::SecuritySchemeKind as K;
-    let scheme = operation
+    operation
         .security
         .iter()
         .flat_map(|alt| alt.keys())
         .filter_map(|n| compiled.contract.security_schemes.get(n))
         .find_map(|s| match &s.kind {
-            K::Bearer { .. } | K::OAuth2 => Some("Bearer".to_owned()),
-            K::Basic => Some("Basic".to_owned()),
-            K::OtherHttp { scheme } => Some(scheme.clone()),
+            K::Bearer { .. } | K::OAuth2 => Some(HeaderValue::from_static("Bearer")),
+            K::Basic => Some(HeaderValue::from_static("Basic")),
+            K::OtherHttp { scheme } => HeaderValue::from_str(scheme).ok(),
             K::ApiKey { .. } => None,
-        })?;
-    HeaderValue::from_str(&scheme).ok()
+        })
 }
 
 /// An answer the contract cannot document (unknown path, wrong method, body too large,
@@ -322,7 +322,7 @@ pub(crate) fn undocumented(
         }
         return Answer {
             status,
-            content_type: Some("application/json".into()),
+            content_type: Some(HeaderValue::from_static("application/json")),
             body: Bytes::from(serde_json::to_vec(&envelope).unwrap_or_default()),
             headers: Vec::new(),
             example: None,
@@ -337,7 +337,7 @@ pub(crate) fn undocumented(
     });
     Answer {
         status,
-        content_type: Some("application/problem+json".into()),
+        content_type: Some(HeaderValue::from_static("application/problem+json")),
         body: Bytes::from(serde_json::to_vec(&body).unwrap_or_default()),
         headers: Vec::new(),
         example: None,
@@ -384,12 +384,8 @@ pub(crate) fn into_response(answer: &Answer, extra: HeaderMap) -> axum::response
     let mut response = axum::response::Response::new(axum::body::Body::from(answer.body.clone()));
     *response.status_mut() = answer.status;
     let headers = response.headers_mut();
-    if let Some(ct) = answer
-        .content_type
-        .as_deref()
-        .and_then(|c| HeaderValue::from_str(c).ok())
-    {
-        headers.insert(http::header::CONTENT_TYPE, ct);
+    if let Some(ct) = &answer.content_type {
+        headers.insert(http::header::CONTENT_TYPE, ct.clone());
     }
     for (k, v) in &answer.headers {
         headers.append(k.clone(), v.clone());

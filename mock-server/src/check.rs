@@ -316,9 +316,8 @@ fn body(compiled: &Compiled, op_index: usize, req: &Request<'_>, problems: &mut 
         }
         return;
     }
-    let media_essence = essence(media_type);
     let value = if is_json_media_type(media_type)
-        || (media_type.contains('*') && is_json_media_type(&essence(content_type)))
+        || (media_type.contains('*') && is_json_media_type(content_type))
     {
         match serde_json::from_slice::<Value>(req.body) {
             Ok(v) => v,
@@ -337,7 +336,7 @@ fn body(compiled: &Compiled, op_index: usize, req: &Request<'_>, problems: &mut 
                 return;
             }
         }
-    } else if media_essence == "application/x-www-form-urlencoded" {
+    } else if essence(media_type).eq_ignore_ascii_case("application/x-www-form-urlencoded") {
         let media = body.content.values().nth(index);
         form(compiled, media.and_then(|m| m.schema.as_ref()), req.body)
     } else {
@@ -387,23 +386,25 @@ fn form(compiled: &Compiled, schema: Option<&Schema>, body: &[u8]) -> Value {
 /// True when a request's `Content-Type` is the documented media type (parameters such as
 /// `charset` ignored; `*/*` and `type/*` ranges honoured).
 pub(crate) fn media_matches(documented: &str, sent: &str) -> bool {
+    // Case-insensitive without lowering into new strings: this runs on every request.
     let (d, s) = (essence(documented), essence(sent));
-    if d == "*/*" || d == s {
+    if d == "*/*" || d.eq_ignore_ascii_case(s) {
         return true;
     }
     match d.strip_suffix("/*") {
-        Some(kind) => s.split('/').next() == Some(kind),
+        Some(kind) => s
+            .split('/')
+            .next()
+            .is_some_and(|k| k.eq_ignore_ascii_case(kind)),
         None => false,
     }
 }
 
-fn essence(media_type: &str) -> String {
-    media_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
+/// The media type without its parameters (`application/json; charset=utf-8` →
+/// `application/json`), case as sent.
+fn essence(media_type: &str) -> &str {
+    let end = media_type.find(';').unwrap_or(media_type.len());
+    media_type[..end].trim_ascii()
 }
 
 fn query_values<'a>(query: Option<&'a str>, name: &'a str) -> impl Iterator<Item = String> + 'a {

@@ -39,6 +39,8 @@ pub(crate) struct OperationPlan {
 }
 
 pub(crate) struct MediaPlan {
+    /// The media type as a header value, made once (`None` if it cannot be one).
+    content_type: Option<HeaderValue>,
     validator: OnceLock<Option<Arc<Validator>>>,
     /// The bodies for a fixed status (responses documented by exact code).
     fixed: OnceLock<Vec<Prepared>>,
@@ -106,8 +108,9 @@ impl Compiled {
                     .iter()
                     .map(|r| {
                         r.content
-                            .values()
-                            .map(|_| MediaPlan {
+                            .keys()
+                            .map(|media_type| MediaPlan {
+                                content_type: HeaderValue::from_str(media_type).ok(),
                                 validator: OnceLock::new(),
                                 fixed: OnceLock::new(),
                             })
@@ -160,23 +163,35 @@ impl Compiled {
     }
 
     /// The validator of parameter `index` of operation `op`.
-    pub(crate) fn param_validator(&self, op: usize, index: usize) -> Option<Arc<Validator>> {
+    pub(crate) fn param_validator(&self, op: usize, index: usize) -> Option<&Validator> {
         self.operations[op].params[index]
             .get_or_init(|| {
                 let p = &self.contract.operations[op].parameters[index];
                 validator(&self.contract, &p.schema, Direction::Request)
             })
-            .clone()
+            .as_deref()
     }
 
     /// The validator of request media type number `index` of operation `op`.
-    pub(crate) fn body_validator(&self, op: usize, index: usize) -> Option<Arc<Validator>> {
+    pub(crate) fn body_validator(&self, op: usize, index: usize) -> Option<&Validator> {
         self.operations[op].bodies[index]
             .get_or_init(|| {
                 let body = self.contract.operations[op].request_body.as_ref()?;
                 let media = body.content.values().nth(index)?;
                 validator(&self.contract, media.schema.as_ref()?, Direction::Request)
             })
+            .as_deref()
+    }
+
+    /// The `Content-Type` of response `response`, media type number `media`, of `op`.
+    pub(crate) fn content_type(
+        &self,
+        op: usize,
+        response: usize,
+        media: usize,
+    ) -> Option<HeaderValue> {
+        self.operations[op].responses[response][media]
+            .content_type
             .clone()
     }
 
@@ -186,7 +201,7 @@ impl Compiled {
         op: usize,
         response: usize,
         media: usize,
-    ) -> Option<Arc<Validator>> {
+    ) -> Option<&Validator> {
         self.operations[op].responses[response][media]
             .validator
             .get_or_init(|| {
@@ -196,7 +211,7 @@ impl Compiled {
                     .nth(media)?;
                 validator(&self.contract, media.schema.as_ref()?, Direction::Response)
             })
-            .clone()
+            .as_deref()
     }
 
     /// The bodies of a response media type for `status`: its examples (or a synthesised

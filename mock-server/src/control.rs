@@ -107,21 +107,11 @@ async fn operations(State(mock): State<Mock>) -> Json<Value> {
 }
 
 async fn list_forced(State(mock): State<Mock>) -> Json<BTreeMap<String, Forced>> {
-    Json(
-        mock.shared
-            .forced
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone(),
-    )
+    Json(mock.forced())
 }
 
 async fn clear_forced(State(mock): State<Mock>) -> StatusCode {
-    mock.shared
-        .forced
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .clear();
+    mock.edit_forced(BTreeMap::clear);
     StatusCode::NO_CONTENT
 }
 
@@ -198,22 +188,13 @@ async fn force(
             );
         }
     }
-    mock.shared
-        .forced
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(operation.clone(), forced.clone());
+    mock.edit_forced(|f| f.insert(operation.clone(), forced.clone()));
     tracing::info!("control: {operation} forced to {forced:?}");
     Json(json!({ "operation": operation, "forced": forced })).into_response()
 }
 
 async fn unforce(State(mock): State<Mock>, Path(operation): Path<String>) -> Response {
-    let removed = mock
-        .shared
-        .forced
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .remove(&operation);
+    let removed = mock.edit_forced(|f| f.remove(&operation));
     match removed {
         Some(_) => StatusCode::NO_CONTENT.into_response(),
         None => problem(
@@ -252,11 +233,7 @@ async fn clear_requests(State(mock): State<Mock>) -> StatusCode {
 }
 
 async fn reset(State(mock): State<Mock>) -> StatusCode {
-    mock.shared
-        .forced
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .clear();
+    mock.edit_forced(BTreeMap::clear);
     mock.shared.journal.clear();
     tracing::info!("control: reset");
     StatusCode::NO_CONTENT

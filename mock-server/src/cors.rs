@@ -4,8 +4,7 @@
 //! which would hide operations a spec documents on `OPTIONS` and the 405 for those it does
 //! not; and the methods a preflight allows should be the path's documented ones.
 
-use axum::extract::{Request, State};
-use axum::middleware::Next;
+use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 
@@ -33,10 +32,24 @@ impl CorsPolicy {
     }
 }
 
-pub(crate) async fn layer(State(mock): State<Mock>, request: Request, next: Next) -> Response {
+/// What CORS makes of a request.
+pub(crate) enum Cors {
+    /// A preflight, answered here.
+    Preflight(Response),
+    /// An actual request: decorate its answer with [`decorate`].
+    Actual {
+        /// The request's `Origin` when the policy allows it.
+        allowed: Option<HeaderValue>,
+    },
+    /// CORS is off.
+    Off,
+}
+
+/// Answers a preflight, or says how to decorate the answer of an actual request.
+pub(crate) fn classify(mock: &Mock, request: &Request) -> Cors {
     let policy = &mock.shared.config.cors;
     if *policy == CorsPolicy::Off {
-        return next.run(request).await;
+        return Cors::Off;
     }
     let origin = request.headers().get(header::ORIGIN).cloned();
     let preflight = request.method() == Method::OPTIONS
@@ -80,10 +93,14 @@ pub(crate) async fn layer(State(mock): State<Mock>, request: Request, next: Next
                 HeaderValue::from_static("600"),
             );
         }
-        mock.record_preflight(&request, response.status());
-        return response;
+        mock.record_preflight(request, response.status());
+        return Cors::Preflight(response);
     }
-    let mut response = next.run(request).await;
+    Cors::Actual { allowed }
+}
+
+/// Adds the CORS headers of an actual request's answer (`allowed`: its permitted origin).
+pub(crate) fn decorate(response: &mut Response, allowed: Option<HeaderValue>) {
     let headers = response.headers_mut();
     vary(headers, false);
     if let Some(origin) = allowed {
@@ -103,7 +120,6 @@ pub(crate) async fn layer(State(mock): State<Mock>, request: Request, next: Next
             HeaderValue::from_static("true"),
         );
     }
-    response
 }
 
 /// Response headers a browser shows scripts without being told.

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::response::Response;
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use http_body_util::BodyExt;
@@ -18,7 +18,22 @@ use crate::routing::Match;
 
 /// Now, as the envelope's timestamps are written (`2026-01-15T10:30:00.000Z`).
 pub(crate) fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    thread_local! {
+        /// The last millisecond formatted on this thread: under load, most requests
+        /// arrive in a millisecond some other request already formatted.
+        static LAST: std::cell::RefCell<(i64, String)> = const {
+            std::cell::RefCell::new((i64::MIN, String::new()))
+        };
+    }
+    let now = chrono::Utc::now();
+    let millis = now.timestamp_millis();
+    LAST.with_borrow_mut(|(at, text)| {
+        if *at != millis {
+            *at = millis;
+            *text = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        }
+        text.clone()
+    })
 }
 
 /// What was decided for a request, for the log and the journal.
@@ -32,18 +47,36 @@ struct Decision {
     extra: HeaderMap,
 }
 
-pub(crate) async fn handle(State(mock): State<Mock>, request: Request) -> Response {
+/// Answers a request of the contract (anything outside `/__kontrat`).
+pub(crate) async fn handle(mock: &Mock, request: Request) -> Response {
     let started = Instant::now();
+    let (parts, body) = request.into_parts();
+    let config = mock.config();
+    let body = read_body(body, config.body_limit, config.body_timeout).await;
+    // Decided without awaiting: the future stays small (it is moved through every layer).
+    let (response, delay) = respond(mock, &parts, body, started);
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    response
+}
+
+/// The answer to a request whose body has been read, and the latency to add to it.
+fn respond(
+    mock: &Mock,
+    parts: &http::request::Parts,
+    body: Result<bytes::Bytes, BodyError>,
+    started: Instant,
+) -> (Response, Duration) {
     let at = now();
     // A guard, not a clone: cloning the Arc would bounce its counter between cores on
     // every request.
     let compiled = mock.shared.compiled.load();
-    let (parts, body) = request.into_parts();
     let prefer = Prefer::parse(&parts.headers);
     let path = parts.uri.path().to_owned();
     let config = mock.config();
 
-    let bytes = match read_body(body, config.body_limit, config.body_timeout).await {
+    let bytes = match body {
         Ok(b) => Ok(b),
         Err(BodyError::TooLarge) => Err((
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -84,7 +117,7 @@ pub(crate) async fn handle(State(mock): State<Mock>, request: Request) -> Respon
                 path_params: &params,
                 body: &body,
             };
-            decide(&mock, &compiled, operation, &req, &prefer, &at)
+            decide(mock, &compiled, operation, &req, &prefer, &at)
         }
         (Ok(_), Match::MethodNotAllowed(allowed)) => {
             let list: Vec<&str> = allowed.iter().map(|m| m.as_str()).collect();
@@ -155,7 +188,7 @@ pub(crate) async fn handle(State(mock): State<Mock>, request: Request) -> Respon
     mock.shared.journal.push(Entry {
         seq: 0,
         at,
-        method: parts.method.to_string(),
+        method: parts.method.as_str().to_owned(),
         path,
         query: parts.uri.query().map(|q| mask_query(&compiled, q)),
         operation: decision.operation.take(),
@@ -166,10 +199,10 @@ pub(crate) async fn handle(State(mock): State<Mock>, request: Request) -> Respon
         seed: decision.seed,
         micros,
     });
-    if !delay.is_zero() {
-        tokio::time::sleep(delay).await;
-    }
-    answer::into_response(&decision.answer, decision.extra)
+    (
+        answer::into_response(&decision.answer, decision.extra),
+        delay,
+    )
 }
 
 fn decide(

@@ -2,8 +2,9 @@
 //!
 //! The contract comes from `kontrat-generator` ([`kontrat_generator::load_contract`]); this
 //! crate never reads a spec itself. [`Mock::new`] compiles the contract for serving,
-//! [`Mock::router`] gives the axum app, [`serve`] runs it with timeouts and graceful
-//! shutdown, and [`watch`] swaps in a changed spec file while it runs.
+//! [`Mock::service`] gives the HTTP service ([`Mock::router`] the same as an axum app, to
+//! nest in another), [`serve`] runs it with timeouts and graceful shutdown, and [`watch`]
+//! swaps in a changed spec file while it runs.
 //!
 //! What a request gets, in order:
 //!
@@ -34,6 +35,7 @@ mod prefer;
 mod reload;
 mod routing;
 mod serve;
+mod service;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -49,6 +51,7 @@ pub use cors::CorsPolicy;
 pub use journal::Entry;
 pub use reload::watch;
 pub use serve::{ServeError, serve};
+pub use service::MockService;
 
 /// How the mock behaves.
 #[derive(Debug, Clone)]
@@ -116,8 +119,11 @@ pub struct Mock {
 struct Shared {
     compiled: ArcSwap<Compiled>,
     config: Config,
-    /// Forced answers by operation id (`*`: every operation that documents the status).
-    forced: Mutex<BTreeMap<String, Forced>>,
+    /// Forced answers by operation id (`*`: every operation that documents the status),
+    /// as requests read them: without a lock, since every request asks.
+    forced: ArcSwap<BTreeMap<String, Forced>>,
+    /// The same, as the control API edits them (one editor at a time).
+    forced_edits: Mutex<BTreeMap<String, Forced>>,
     journal: journal::Journal,
     /// Dynamic answers so far, mixed into their seeds.
     draws: AtomicU64,
@@ -133,7 +139,8 @@ impl Mock {
                 compiled: ArcSwap::from_pointee(compiled),
                 journal: journal::Journal::new(config.journal_capacity),
                 config,
-                forced: Mutex::new(BTreeMap::new()),
+                forced: ArcSwap::default(),
+                forced_edits: Mutex::new(BTreeMap::new()),
                 draws: AtomicU64::new(0),
                 reloads: AtomicU64::new(0),
             }),
@@ -162,22 +169,37 @@ impl Mock {
         self.shared.journal.recent(limit, None)
     }
 
-    /// The axum app: the contract's operations, the control API under `/__kontrat/`, CORS.
+    /// The HTTP service: the contract's operations, the control API under `/__kontrat/`,
+    /// CORS. What [`serve`] runs.
+    pub fn service(&self) -> MockService {
+        MockService::new(self.clone())
+    }
+
+    /// [`Mock::service`] as an axum app (its fallback), to nest or merge into another.
     pub fn router(&self) -> axum::Router {
-        axum::Router::new()
-            .route("/__kontrat/", axum::routing::get(control::info))
-            .nest("/__kontrat", control::router())
-            .fallback(handler::handle)
-            .layer(axum::middleware::from_fn_with_state(
-                self.clone(),
-                cors::layer,
-            ))
-            .with_state(self.clone())
+        axum::Router::new().fallback_service(self.service())
     }
 
     fn forced_for(&self, operation: &str) -> Option<Forced> {
-        let forced = self.shared.forced.lock().unwrap_or_else(|e| e.into_inner());
+        let forced = self.shared.forced.load();
         forced.get(operation).or_else(|| forced.get("*")).cloned()
+    }
+
+    /// The forced answers now.
+    fn forced(&self) -> BTreeMap<String, Forced> {
+        BTreeMap::clone(&self.shared.forced.load())
+    }
+
+    /// Edits the forced answers and publishes the result to requests.
+    fn edit_forced<R>(&self, edit: impl FnOnce(&mut BTreeMap<String, Forced>) -> R) -> R {
+        let mut forced = self
+            .shared
+            .forced_edits
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let out = edit(&mut forced);
+        self.shared.forced.store(Arc::new(forced.clone()));
+        out
     }
 
     fn methods_of(&self, path: &str) -> Vec<&'static str> {

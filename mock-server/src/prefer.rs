@@ -35,30 +35,39 @@ impl Prefer {
                 let Some((key, raw)) = item.split_once('=') else {
                     continue;
                 };
-                let key = key.trim().to_ascii_lowercase();
+                // Compared in place, not lowered into a new string: every request is parsed.
+                let key = key.trim();
                 let raw = raw.trim().trim_matches('"');
-                let bad = |prefer: &mut Prefer| prefer.invalid.push(format!("Prefer: {key}={raw}"));
-                match key.as_str() {
-                    "code" => match raw.parse::<u16>() {
+                let bad = |prefer: &mut Prefer| {
+                    let key = key.to_ascii_lowercase();
+                    prefer.invalid.push(format!("Prefer: {key}={raw}"));
+                };
+                if key.eq_ignore_ascii_case("code") {
+                    match raw.parse::<u16>() {
                         Ok(c) if (100..600).contains(&c) => prefer.code = Some(c),
                         _ => bad(&mut prefer),
-                    },
-                    "example" => prefer.example = Some(raw.to_owned()),
-                    "dynamic" => match raw.to_ascii_lowercase().as_str() {
-                        "true" => prefer.dynamic = Some(true),
-                        "false" => prefer.dynamic = Some(false),
-                        _ => bad(&mut prefer),
-                    },
-                    "delay" => match raw.parse::<u64>() {
+                    }
+                } else if key.eq_ignore_ascii_case("example") {
+                    prefer.example = Some(raw.to_owned());
+                } else if key.eq_ignore_ascii_case("dynamic") {
+                    if raw.eq_ignore_ascii_case("true") {
+                        prefer.dynamic = Some(true);
+                    } else if raw.eq_ignore_ascii_case("false") {
+                        prefer.dynamic = Some(false);
+                    } else {
+                        bad(&mut prefer);
+                    }
+                } else if key.eq_ignore_ascii_case("delay") {
+                    match raw.parse::<u64>() {
                         // Bounded: a typo must not hang a client for hours.
                         Ok(ms) if ms <= 60_000 => prefer.delay = Some(Duration::from_millis(ms)),
                         _ => bad(&mut prefer),
-                    },
-                    "seed" => match raw.parse::<u64>() {
+                    }
+                } else if key.eq_ignore_ascii_case("seed") {
+                    match raw.parse::<u64>() {
                         Ok(s) => prefer.seed = Some(s),
                         _ => bad(&mut prefer),
-                    },
-                    _ => {}
+                    }
                 }
             }
         }

@@ -6,8 +6,6 @@
 //! templates with the same number of segments is fast enough for specs with hundreds of
 //! operations (they rarely share a segment count by more than a few dozen).
 
-use std::collections::HashMap;
-
 use kontrat_generator::model::{Contract, Method};
 use percent_encoding::percent_decode_str;
 
@@ -15,7 +13,8 @@ use percent_encoding::percent_decode_str;
 #[derive(Debug, Default)]
 pub(crate) struct Routes {
     routes: Vec<Route>,
-    by_len: HashMap<usize, Vec<usize>>,
+    /// Indexes into `routes` by the templates' segment count.
+    by_len: Vec<Vec<usize>>,
     /// Path prefixes of the spec's servers (e.g. `/v1`), tried when the bare path misses.
     base_paths: Vec<String>,
 }
@@ -27,6 +26,9 @@ struct Route {
     template: String,
     segments: Vec<Vec<Part>>,
     literals: usize,
+    /// The template up to its first parameter (all of it when it has none): a path that
+    /// does not start with it cannot match, whatever the segments say.
+    prefix: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,20 +56,25 @@ pub(crate) enum Match {
 impl Routes {
     pub(crate) fn new(contract: &Contract) -> Self {
         let mut routes = Vec::with_capacity(contract.operations.len());
-        let mut by_len: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut by_len: Vec<Vec<usize>> = Vec::new();
         for (i, op) in contract.operations.iter().enumerate() {
             let segments: Vec<Vec<Part>> = split(&op.path).map(parse_segment).collect();
             let literals = segments
                 .iter()
                 .filter(|s| matches!(s.as_slice(), [Part::Literal(_)]))
                 .count();
-            by_len.entry(segments.len()).or_default().push(routes.len());
+            if by_len.len() <= segments.len() {
+                by_len.resize_with(segments.len() + 1, Vec::new);
+            }
+            by_len[segments.len()].push(routes.len());
+            let prefix = op.path.split('{').next().unwrap_or_default().to_owned();
             routes.push(Route {
                 operation: i,
                 method: op.method,
                 template: op.path.clone(),
                 segments,
                 literals,
+                prefix,
             });
         }
         let mut base_paths: Vec<String> = contract
@@ -105,26 +112,49 @@ impl Routes {
     }
 
     fn find_exact(&self, method: &http::Method, path: &str) -> Match {
-        let segments: Vec<&str> = split(path).collect();
-        let Some(candidates) = self.by_len.get(&segments.len()) else {
+        let Some(candidates) = self.by_len.get(segment_count(path)) else {
             return Match::NotFound(None);
         };
+        // Without percent-escapes the path's text is compared as it is; with them, segment
+        // by segment after decoding.
+        let plain = !path.contains('%');
+        let matches = |route: &Route| {
+            if plain && !path.starts_with(route.prefix.as_str()) {
+                return None;
+            }
+            if plain && route.prefix.len() == route.template.len() {
+                return (path == route.template).then(Vec::new);
+            }
+            match_route(route, path)
+        };
+        // The method first: it is cheaper to compare than the path, and the other
+        // methods matter only for a 405.
         let mut best: Option<(&Route, Vec<(String, String)>)> = None;
-        let mut allowed: Vec<Method> = Vec::new();
-        let mut best_literals = 0;
         for &i in candidates {
             let route = &self.routes[i];
-            let Some(params) = match_route(route, &segments) else {
+            if route.method.as_str() != method.as_str()
+                || best
+                    .as_ref()
+                    .is_some_and(|(b, _)| b.literals >= route.literals)
+            {
                 continue;
-            };
-            // HEAD is served by GET when the spec documents no HEAD of its own.
-            let same = route.method.as_str() == method.as_str();
-            allowed.push(route.method);
-            if same && (best.is_none() || route.literals > best_literals) {
-                best_literals = route.literals;
+            }
+            if let Some(params) = matches(route) {
                 best = Some((route, params));
             }
         }
+        let allowed = || {
+            let mut allowed: Vec<Method> = candidates
+                .iter()
+                .map(|&i| &self.routes[i])
+                .filter(|r| matches(r).is_some())
+                .map(|r| r.method)
+                .collect();
+            allowed.sort();
+            allowed.dedup();
+            allowed
+        };
+        // HEAD is served by GET when the spec documents no HEAD of its own.
         if best.is_none()
             && method == http::Method::HEAD
             && let found @ Match::Found { .. } = self.find_exact(&http::Method::GET, path)
@@ -136,12 +166,14 @@ impl Routes {
                 operation: route.operation,
                 params,
             },
-            None if !allowed.is_empty() => {
-                allowed.sort();
-                allowed.dedup();
-                Match::MethodNotAllowed(allowed)
+            None => {
+                let allowed = allowed();
+                if allowed.is_empty() {
+                    Match::NotFound(None)
+                } else {
+                    Match::MethodNotAllowed(allowed)
+                }
             }
-            None => Match::NotFound(None),
         }
     }
 
@@ -190,6 +222,12 @@ impl Routes {
     }
 }
 
+/// `split(path).count()`, without splitting.
+fn segment_count(path: &str) -> usize {
+    let trimmed = path.strip_prefix('/').unwrap_or(path);
+    1 + trimmed.bytes().filter(|&b| b == b'/').count()
+}
+
 fn split(path: &str) -> impl Iterator<Item = &str> {
     let trimmed = path.strip_prefix('/').unwrap_or(path);
     // "/" has one empty segment, like the template "/".
@@ -231,11 +269,11 @@ fn parse_segment(segment: &str) -> Vec<Part> {
     parts
 }
 
-fn match_route(route: &Route, segments: &[&str]) -> Option<Vec<(String, String)>> {
+fn match_route(route: &Route, path: &str) -> Option<Vec<(String, String)>> {
     let mut params = Vec::new();
-    for (parts, segment) in route.segments.iter().zip(segments) {
+    for (parts, segment) in route.segments.iter().zip(split(path)) {
         if let [Part::Literal(l)] = parts.as_slice() {
-            if l != segment && decode(segment) != *l {
+            if l != segment && (!segment.contains('%') || decode(segment) != *l) {
                 return None;
             }
             continue;
@@ -368,6 +406,35 @@ mod tests {
                 params: vec![]
             }
         );
+    }
+
+    #[test]
+    fn escaped_literals_and_trailing_slashes_match_like_segments() {
+        let r = routes(&[("/pets/mine", "get"), ("/a b/{id}/", "post")]);
+        let get = http::Method::GET;
+        let found = |operation, params: &[(&str, &str)]| Match::Found {
+            operation,
+            params: params
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+        };
+        // The fast path compares text; escapes still match the decoded template.
+        assert_eq!(r.find(&get, "/pets/m%69ne"), found(0, &[]));
+        assert_eq!(r.find(&get, "/p%65ts/mine"), found(0, &[]));
+        assert!(matches!(r.find(&get, "/pets/mine/"), Match::NotFound(_)));
+        assert!(matches!(r.find(&get, "/pets/min"), Match::NotFound(_)));
+        assert_eq!(
+            r.find(&http::Method::POST, "/a%20b/7/"),
+            found(1, &[("id", "7")])
+        );
+        assert!(matches!(
+            r.find(&http::Method::POST, "/a%20b/7"),
+            Match::NotFound(_)
+        ));
+        for path in ["/", "", "a", "/a/b", "//", "/a/b/", "a/b"] {
+            assert_eq!(segment_count(path), split(path).count(), "{path:?}");
+        }
     }
 
     #[test]

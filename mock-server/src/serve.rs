@@ -6,6 +6,7 @@
 //! HTTP/1.1 only: browsers and test clients speak it to a local mock, and hyper-util's
 //! HTTP/2 auto-detection reads the first bytes with no timeout at all.
 
+use std::convert::Infallible;
 use std::future::Future;
 use std::time::Duration;
 
@@ -24,15 +25,25 @@ pub enum ServeError {
     Accept(#[source] std::io::Error),
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves, then lets requests in flight
-/// finish (for at most `grace`) and returns.
-pub async fn serve(
+/// Serves `app` ([`crate::Mock::service`], or any axum app) on `listener` until `shutdown`
+/// resolves, then lets requests in flight finish (for at most `grace`) and returns.
+pub async fn serve<S>(
     listener: TcpListener,
-    app: axum::Router,
+    app: S,
     header_timeout: Duration,
     grace: Duration,
     shutdown: impl Future<Output = ()>,
-) -> Result<(), ServeError> {
+) -> Result<(), ServeError>
+where
+    S: tower::Service<
+            http::Request<hyper::body::Incoming>,
+            Response = axum::response::Response,
+            Error = Infallible,
+        > + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())

@@ -19,7 +19,7 @@ async fn start(mock: &Mock, header_timeout: Duration) -> Running {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = oneshot::channel::<()>();
-    let app = mock.router();
+    let app = mock.service();
     let task = tokio::spawn(kontrat_mock::serve(
         listener,
         app,

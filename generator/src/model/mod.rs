@@ -359,13 +359,15 @@ fn json_media(content: &BTreeMap<String, MediaType>) -> Option<(&str, &MediaType
 
 /// True for `application/json`, `*/*+json` and `application/json; charset=…`.
 pub fn is_json_media_type(media_type: &str) -> bool {
-    let essence = media_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json" || essence.ends_with("+json")
+    // No allocation: the mock asks this on every request.
+    let end = media_type.find(';').unwrap_or(media_type.len());
+    let essence = media_type[..end].trim_ascii();
+    let ends_with = |suffix: &str| {
+        essence.len() >= suffix.len()
+            && essence.as_bytes()[essence.len() - suffix.len()..]
+                .eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    essence.eq_ignore_ascii_case("application/json") || ends_with("+json")
 }
 
 /// A documented response header.
