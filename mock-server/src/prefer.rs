@@ -24,7 +24,9 @@ pub(crate) struct Prefer {
 impl Prefer {
     pub(crate) fn parse(headers: &HeaderMap) -> Self {
         let mut prefer = Prefer::default();
-        for value in headers.get_all(http::header::HeaderName::from_static("prefer")) {
+        // A constant: `from_static` checks the name each time it runs.
+        const PREFER: http::header::HeaderName = http::header::HeaderName::from_static("prefer");
+        for value in headers.get_all(PREFER) {
             let Ok(text) = value.to_str() else {
                 prefer
                     .invalid

@@ -225,3 +225,58 @@ async fn recent_requests_say_what_was_chosen_and_why() {
     assert_eq!(info["operations"], 3);
     assert_eq!(info["envelope"], "Envelope");
 }
+
+#[tokio::test]
+async fn the_control_prefix_is_a_whole_segment() {
+    let mock = auth_mock(Config::default());
+    for path in ["", "/"] {
+        let info = send(&mock, control("GET", path, None)).await;
+        assert_eq!(info.status, StatusCode::OK, "/__kontrat{path}");
+        assert_eq!(info.json()["operations"], 3, "/__kontrat{path}");
+    }
+    let unknown = send(&mock, control("GET", "/nope", None)).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        unknown.header("content-type"),
+        Some("application/problem+json")
+    );
+    // Not under the control API: a path of the contract, answered in its 404 envelope.
+    let request = Request::get("/__kontratX").body(Body::empty()).unwrap();
+    let reply = send(&mock, request).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert_eq!(reply.json()["isSuccess"], false);
+    assert_eq!(reply.json()["statusCode"], 404);
+}
+
+#[tokio::test]
+async fn the_router_nests_in_another_app_with_cors_and_control() {
+    use tower::ServiceExt as _;
+    let mock = auth_mock(Config::default());
+    let app = axum::Router::new()
+        .route("/health", axum::routing::get(|| async { "ok" }))
+        .merge(mock.router());
+    let call = |request: Request<Body>| {
+        let app = app.clone();
+        async move { app.oneshot(request).await.expect("infallible") }
+    };
+    let health = call(Request::get("/health").body(Body::empty()).unwrap()).await;
+    assert_eq!(health.status(), StatusCode::OK);
+    let mut request = logout();
+    request
+        .headers_mut()
+        .insert("origin", "http://localhost:5173".parse().unwrap());
+    let answer = call(request).await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert_eq!(
+        answer.headers()["access-control-allow-origin"],
+        "http://localhost:5173"
+    );
+    let forced = call(control(
+        "PUT",
+        "/force/logout",
+        Some(json!({"status": 401})),
+    ))
+    .await;
+    assert_eq!(forced.status(), StatusCode::OK);
+    assert_eq!(call(logout()).await.status(), StatusCode::UNAUTHORIZED);
+}

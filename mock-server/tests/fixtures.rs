@@ -53,7 +53,8 @@ impl Reply {
 }
 
 pub async fn send(mock: &Mock, request: Request<Body>) -> Reply {
-    let response = mock.router().oneshot(request).await.expect("infallible");
+    // The service `kontrat mock` serves (Mock::router wraps the same one).
+    let response = mock.service().oneshot(request).await.expect("infallible");
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
