@@ -51,6 +51,14 @@ pub(crate) struct MockArgs {
 pub(crate) fn run(args: &MockArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let filter = if args.quiet { "warn" } else { "info" };
+    // One line per request: written by a thread of their own, in batches, so a slow
+    // terminal or pipe holds up no request and each line is not a write of its own. Not
+    // lossy: when the queue is full, requests wait rather than lines disappear. The guard
+    // flushes what is queued when `run` returns.
+    let (writer, _flush_on_return) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .thread_name("kontrat-log")
+        .finish(std::io::BufWriter::new(std::io::stderr()));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("KONTRAT_LOG")
@@ -58,7 +66,7 @@ pub(crate) fn run(args: &MockArgs) -> anyhow::Result<ExitCode> {
         )
         .with_target(false)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_writer(std::io::stderr)
+        .with_writer(writer)
         .try_init();
     let (file, text) = read_spec(args.spec.as_deref())?;
     let (contract, diagnostics) = match kontrat_generator::load_contract_str(&file, &text) {
