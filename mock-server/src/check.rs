@@ -403,7 +403,11 @@ pub(crate) fn media_matches(documented: &str, sent: &str) -> bool {
 /// The media type without its parameters (`application/json; charset=utf-8` →
 /// `application/json`), case as sent.
 fn essence(media_type: &str) -> &str {
-    let end = media_type.find(';').unwrap_or(media_type.len());
+    // A byte loop: media types are short, and `str::find` sets up a general searcher.
+    let end = media_type
+        .bytes()
+        .position(|b| b == b';')
+        .unwrap_or(media_type.len());
     media_type[..end].trim_ascii()
 }
 

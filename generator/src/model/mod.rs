@@ -360,14 +360,18 @@ fn json_media(content: &BTreeMap<String, MediaType>) -> Option<(&str, &MediaType
 /// True for `application/json`, `*/*+json` and `application/json; charset=…`.
 pub fn is_json_media_type(media_type: &str) -> bool {
     // No allocation: the mock asks this on every request.
-    let end = media_type.find(';').unwrap_or(media_type.len());
+    let end = media_type
+        .bytes()
+        .position(|b| b == b';')
+        .unwrap_or(media_type.len());
     let essence = media_type[..end].trim_ascii();
     let ends_with = |suffix: &str| {
         essence.len() >= suffix.len()
             && essence.as_bytes()[essence.len() - suffix.len()..]
                 .eq_ignore_ascii_case(suffix.as_bytes())
     };
-    essence.eq_ignore_ascii_case("application/json") || ends_with("+json")
+    essence.eq_ignore_ascii_case("application/json")
+        || (ends_with("+json") && essence.bytes().any(|b| b == b'/'))
 }
 
 /// A documented response header.
@@ -496,5 +500,36 @@ impl Contract {
             schema,
             json_schema::Direction::Request,
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_json_media_type;
+
+    #[test]
+    fn json_media_types_are_recognised_without_regard_to_case_or_parameters() {
+        for yes in [
+            "application/json",
+            "Application/JSON",
+            "application/json; charset=utf-8",
+            " application/json ;charset=utf-8",
+            "application/problem+json",
+            "application/vnd.api+JSON",
+        ] {
+            assert!(is_json_media_type(yes), "{yes:?}");
+        }
+        for no in [
+            "",
+            "json",
+            "+json",
+            "text/plain",
+            "application/jsonx",
+            "application/json-seq",
+            "application/xml; profile=+json",
+            "application/x-www-form-urlencoded",
+        ] {
+            assert!(!is_json_media_type(no), "{no:?}");
+        }
     }
 }
