@@ -5,7 +5,8 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use kontrat_generator::model::json_schema::Direction;
 use kontrat_generator::model::{
-    MediaType, Operation, Response, ResponseStatus, example, is_json_media_type, sample::sample,
+    MediaType, Operation, Response, ResponseStatus, example, is_json_media_type,
+    media_type_essence, sample::sample,
 };
 use rand::SeedableRng;
 use serde_json::{Value, json};
@@ -264,7 +265,7 @@ fn negotiate<'a>(
     let accepted = |media_type: &str| match accept {
         None => true,
         Some(a) => a.split(',').any(|range| {
-            let range = range.split(';').next().unwrap_or_default().trim();
+            let range = media_type_essence(range);
             range.is_empty() || media_matches(range, media_type)
         }),
     };

@@ -6,6 +6,7 @@
 use http::HeaderMap;
 use kontrat_generator::model::{
     Operation, ParameterLocation, Schema, SchemaKind, SecuritySchemeKind, is_json_media_type,
+    media_type_essence,
 };
 use serde_json::{Map, Number, Value};
 
@@ -336,7 +337,9 @@ fn body(compiled: &Compiled, op_index: usize, req: &Request<'_>, problems: &mut 
                 return;
             }
         }
-    } else if essence(media_type).eq_ignore_ascii_case("application/x-www-form-urlencoded") {
+    } else if media_type_essence(media_type)
+        .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+    {
         let media = body.content.values().nth(index);
         form(compiled, media.and_then(|m| m.schema.as_ref()), req.body)
     } else {
@@ -387,7 +390,7 @@ fn form(compiled: &Compiled, schema: Option<&Schema>, body: &[u8]) -> Value {
 /// `charset` ignored; `*/*` and `type/*` ranges honoured).
 pub(crate) fn media_matches(documented: &str, sent: &str) -> bool {
     // Case-insensitive without lowering into new strings: this runs on every request.
-    let (d, s) = (essence(documented), essence(sent));
+    let (d, s) = (media_type_essence(documented), media_type_essence(sent));
     if d == "*/*" || d.eq_ignore_ascii_case(s) {
         return true;
     }
@@ -398,17 +401,6 @@ pub(crate) fn media_matches(documented: &str, sent: &str) -> bool {
             .is_some_and(|k| k.eq_ignore_ascii_case(kind)),
         None => false,
     }
-}
-
-/// The media type without its parameters (`application/json; charset=utf-8` →
-/// `application/json`), case as sent.
-fn essence(media_type: &str) -> &str {
-    // A byte loop: media types are short, and `str::find` sets up a general searcher.
-    let end = media_type
-        .bytes()
-        .position(|b| b == b';')
-        .unwrap_or(media_type.len());
-    media_type[..end].trim_ascii()
 }
 
 fn query_values<'a>(query: Option<&'a str>, name: &'a str) -> impl Iterator<Item = String> + 'a {

@@ -122,8 +122,8 @@ struct Shared {
     /// Forced answers by operation id (`*`: every operation that documents the status),
     /// as requests read them: without a lock, since every request asks.
     forced: ArcSwap<BTreeMap<String, Forced>>,
-    /// The same, as the control API edits them (one editor at a time).
-    forced_edits: Mutex<BTreeMap<String, Forced>>,
+    /// Held while the control API edits `forced`, so that no edit is lost to another.
+    forced_edits: Mutex<()>,
     journal: journal::Journal,
     /// Dynamic answers so far, mixed into their seeds.
     draws: AtomicU64,
@@ -140,7 +140,7 @@ impl Mock {
                 journal: journal::Journal::new(config.journal_capacity),
                 config,
                 forced: ArcSwap::default(),
-                forced_edits: Mutex::new(BTreeMap::new()),
+                forced_edits: Mutex::new(()),
                 draws: AtomicU64::new(0),
                 reloads: AtomicU64::new(0),
             }),
@@ -192,13 +192,14 @@ impl Mock {
 
     /// Edits the forced answers and publishes the result to requests.
     fn edit_forced<R>(&self, edit: impl FnOnce(&mut BTreeMap<String, Forced>) -> R) -> R {
-        let mut forced = self
+        let _one_editor = self
             .shared
             .forced_edits
             .lock()
             .unwrap_or_else(|e| e.into_inner());
+        let mut forced = self.forced();
         let out = edit(&mut forced);
-        self.shared.forced.store(Arc::new(forced.clone()));
+        self.shared.forced.store(Arc::new(forced));
         out
     }
 

@@ -357,14 +357,22 @@ fn json_media(content: &BTreeMap<String, MediaType>) -> Option<(&str, &MediaType
         .map(|(k, v)| (k.as_str(), v))
 }
 
-/// True for `application/json`, `*/*+json` and `application/json; charset=…`.
-pub fn is_json_media_type(media_type: &str) -> bool {
-    // No allocation: the mock asks this on every request.
+/// A media type without its parameters, case as written: `application/json; charset=utf-8`
+/// → `application/json`. Compare it with `eq_ignore_ascii_case`.
+#[inline]
+pub fn media_type_essence(media_type: &str) -> &str {
+    // A byte loop, no allocation: the mock asks this on every request, and media types
+    // are too short for `str::find`'s general searcher to pay off.
     let end = media_type
         .bytes()
         .position(|b| b == b';')
         .unwrap_or(media_type.len());
-    let essence = media_type[..end].trim_ascii();
+    media_type[..end].trim_ascii()
+}
+
+/// True for `application/json`, `*/*+json` and `application/json; charset=…`.
+pub fn is_json_media_type(media_type: &str) -> bool {
+    let essence = media_type_essence(media_type);
     let ends_with = |suffix: &str| {
         essence.len() >= suffix.len()
             && essence.as_bytes()[essence.len() - suffix.len()..]
@@ -505,7 +513,17 @@ impl Contract {
 
 #[cfg(test)]
 mod tests {
-    use super::is_json_media_type;
+    use super::{is_json_media_type, media_type_essence};
+
+    #[test]
+    fn the_essence_of_a_media_type_drops_parameters_and_keeps_case() {
+        assert_eq!(media_type_essence("application/json"), "application/json");
+        assert_eq!(
+            media_type_essence(" Text/Plain ; charset=utf-8"),
+            "Text/Plain"
+        );
+        assert_eq!(media_type_essence(";x=1"), "");
+    }
 
     #[test]
     fn json_media_types_are_recognised_without_regard_to_case_or_parameters() {

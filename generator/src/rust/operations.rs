@@ -277,12 +277,7 @@ fn plan_one(
                 (media.clone(), m)
             }
         };
-        let essence = media
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase();
+        let essence = crate::model::media_type_essence(&media).to_ascii_lowercase();
         let hint = format!("{type_name}Body");
         let untyped = |why: &str| {
             Diagnostic::warning(
