@@ -290,10 +290,33 @@ fn challenge(compiled: &Compiled, operation: &Operation) -> Option<HeaderValue> 
         })
 }
 
+/// Marks an answer whose status the contract does not document for the request (an
+/// unknown path, or a refusal the operation documents no 400/401 for): the gap is the
+/// spec's, and `kontrat lint` reports it; clients and test tools can tell it apart.
+pub const UNDOCUMENTED_STATUS: HeaderName = HeaderName::from_static("kontrat-undocumented-status");
+
 /// An answer the contract cannot document (unknown path, wrong method, body too large,
-/// a misused `Prefer`): in the shared envelope when the spec has one, in RFC 9457
-/// problem+json otherwise.
+/// a misused `Prefer`, a refusal the operation documents no status for): in the shared
+/// envelope when the spec has one, in RFC 9457 problem+json otherwise, always marked with
+/// [`UNDOCUMENTED_STATUS`].
 pub(crate) fn undocumented(
+    compiled: &Compiled,
+    status: StatusCode,
+    messages: &[String],
+    now: &str,
+) -> Answer {
+    let mut answer = undocumented_body(compiled, status, messages, now);
+    let note = format!(
+        "the contract documents no {} answer for this request",
+        status.as_u16()
+    );
+    if let Ok(v) = HeaderValue::from_str(&note) {
+        answer.headers.push((UNDOCUMENTED_STATUS, v));
+    }
+    answer
+}
+
+fn undocumented_body(
     compiled: &Compiled,
     status: StatusCode,
     messages: &[String],

@@ -8,9 +8,10 @@ use kontrat_generator::model::{
     Operation, ParameterLocation, Schema, SchemaKind, SecuritySchemeKind, is_json_media_type,
     media_type_essence,
 };
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 
 use crate::compiled::Compiled;
+use crate::decode;
 
 /// Why a request is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,8 +137,9 @@ fn satisfied(kind: &SecuritySchemeKind, req: &Request<'_>) -> Result<(), String>
                     .headers
                     .get(name.as_str())
                     .is_some_and(|v| !v.as_bytes().is_empty()),
-                ParameterLocation::Query => query_values(req.query, name).next().is_some(),
-                ParameterLocation::Cookie => cookie(req.headers, name).is_some(),
+                ParameterLocation::Query => form_urlencoded::parse(req.query.unwrap_or_default().as_bytes())
+                    .any(|(k, _)| k == name.as_str()),
+                ParameterLocation::Cookie => decode::cookie(req.headers, name).is_some(),
                 ParameterLocation::Path => true,
             };
             if present {
@@ -175,96 +177,53 @@ fn jwt_shaped(token: &str) -> Result<(), String> {
 
 fn parameters(compiled: &Compiled, op_index: usize, req: &Request<'_>, problems: &mut Vec<String>) {
     let op = &compiled.contract.operations[op_index];
+    if op.parameters.is_empty() {
+        return;
+    }
+    let query: Vec<_> = form_urlencoded::parse(req.query.unwrap_or_default().as_bytes()).collect();
+    // Keys an exploded object parameter must not take as its own free-form properties.
+    let claimed: Vec<&str> = op
+        .parameters
+        .iter()
+        .filter(|p| p.location == ParameterLocation::Query)
+        .map(|p| p.name.as_str())
+        .chain(compiled.contract.security_schemes.values().filter_map(|s| match &s.kind {
+            SecuritySchemeKind::ApiKey {
+                location: ParameterLocation::Query,
+                name,
+            } => Some(name.as_str()),
+            _ => None,
+        }))
+        .collect();
+    let sources = decode::Sources {
+        query: &query,
+        headers: req.headers,
+        path_params: req.path_params,
+        claimed: &claimed,
+    };
     for (i, p) in op.parameters.iter().enumerate() {
-        let raw: Vec<String> = match p.location {
-            ParameterLocation::Path => req
-                .path_params
-                .iter()
-                .filter(|(n, _)| *n == p.name)
-                .map(|(_, v)| v.clone())
-                .collect(),
-            ParameterLocation::Query => query_values(req.query, &p.name).collect(),
-            ParameterLocation::Header => req
-                .headers
-                .get_all(p.name.as_str())
-                .iter()
-                .filter_map(|v| v.to_str().ok().map(str::to_owned))
-                .collect(),
-            ParameterLocation::Cookie => cookie(req.headers, &p.name).into_iter().collect(),
-        };
         let what = format!("{} parameter `{}`", p.location.as_str(), p.name);
-        if raw.is_empty() {
-            if p.required {
-                problems.push(format!("{what} is required"));
+        let readings = match decode::read(&compiled.contract, p, &sources) {
+            Ok(Some(readings)) => readings,
+            Ok(None) => {
+                if p.required {
+                    problems.push(format!("{what} is required"));
+                }
+                continue;
             }
-            continue;
-        }
-        let resolved = compiled.contract.resolve(&p.schema);
-        let value = match coerce(compiled, resolved, &raw, p.explode) {
-            Ok(v) => v,
             Err(e) => {
                 problems.push(format!("{what}: {e}"));
                 continue;
             }
         };
-        if let Some(v) = compiled.param_validator(op_index, i)
-            && !v.is_valid(&value)
-        {
-            for e in v.iter_errors(&value).take(4) {
-                problems.push(format!("{what}: {}", e.masked()));
-            }
-        }
-    }
-}
-
-/// Turns parameter text into the JSON value its schema describes (numbers, booleans,
-/// arrays of them); objects and unions stay text and are checked as such.
-fn coerce(
-    compiled: &Compiled,
-    schema: &Schema,
-    raw: &[String],
-    explode: bool,
-) -> Result<Value, String> {
-    if let SchemaKind::Array(a) = &schema.kind {
-        let items: Vec<&str> = if explode || raw.len() > 1 {
-            raw.iter().map(String::as_str).collect()
-        } else {
-            raw[0].split(',').collect()
+        let Some(v) = compiled.param_validator(op_index, i) else {
+            continue;
         };
-        let item_schema = compiled.contract.resolve(&a.items);
-        return items
-            .into_iter()
-            .map(|t| scalar(item_schema, t))
-            .collect::<Result<Vec<_>, _>>()
-            .map(Value::Array);
-    }
-    scalar(schema, &raw[0])
-}
-
-fn scalar(schema: &Schema, text: &str) -> Result<Value, String> {
-    match &schema.kind {
-        SchemaKind::Integer(_) => text
-            .parse::<i64>()
-            .map(Value::from)
-            .map_err(|_| "value is not an integer".to_owned()),
-        SchemaKind::Number(_) => text
-            .parse::<f64>()
-            .ok()
-            .and_then(Number::from_f64)
-            .map(Value::Number)
-            .ok_or_else(|| "value is not a number".to_owned()),
-        SchemaKind::Boolean => match text {
-            "true" => Ok(Value::Bool(true)),
-            "false" => Ok(Value::Bool(false)),
-            _ => Err("value is not `true` or `false`".to_owned()),
-        },
-        SchemaKind::Null if text.is_empty() || text == "null" => Ok(Value::Null),
-        SchemaKind::String(_) => Ok(Value::String(text.to_owned())),
-        // Unions, objects, anything: the text itself, or its JSON reading when it has one
-        // (a client may send `{"a":1}` for a content-typed parameter).
-        _ => {
-            Ok(serde_json::from_str::<Value>(text)
-                .unwrap_or_else(|_| Value::String(text.to_owned())))
+        if readings.iter().any(|r| v.is_valid(r)) {
+            continue;
+        }
+        for e in v.iter_errors(&readings[0]).take(4) {
+            problems.push(format!("{what}: {}", e.masked()));
         }
     }
 }
@@ -373,12 +332,20 @@ fn form(compiled: &Compiled, schema: Option<&Schema>, body: &[u8]) -> Value {
     }
     for (name, values) in raw {
         let property = object.and_then(|o| o.property(&name));
-        let value = match property {
-            Some(p) => {
-                let s = compiled.contract.resolve(&p.schema);
-                coerce(compiled, s, &values, true)
-                    .unwrap_or_else(|_| Value::String(values[0].clone()))
-            }
+        let value = match property.map(|p| compiled.contract.resolve(&p.schema)) {
+            Some(s) => match &s.kind {
+                SchemaKind::Array(a) => Value::Array(
+                    values
+                        .iter()
+                        .map(|t| {
+                            let item = compiled.contract.resolve(&a.items);
+                            decode::scalar(item, t).unwrap_or_else(|_| Value::String(t.clone()))
+                        })
+                        .collect(),
+                ),
+                _ => decode::scalar(s, &values[0])
+                    .unwrap_or_else(|_| Value::String(values[0].clone())),
+            },
             None => Value::String(values[0].clone()),
         };
         grouped.insert(name, value);
@@ -401,23 +368,6 @@ pub(crate) fn media_matches(documented: &str, sent: &str) -> bool {
             .is_some_and(|k| k.eq_ignore_ascii_case(kind)),
         None => false,
     }
-}
-
-fn query_values<'a>(query: Option<&'a str>, name: &'a str) -> impl Iterator<Item = String> + 'a {
-    form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-        .filter(move |(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
-}
-
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
 }
 
 #[cfg(test)]

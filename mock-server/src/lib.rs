@@ -29,6 +29,7 @@ mod check;
 mod compiled;
 mod control;
 mod cors;
+mod decode;
 mod handler;
 mod journal;
 mod prefer;
@@ -46,6 +47,7 @@ use arc_swap::ArcSwap;
 use kontrat_generator::model::Contract;
 use serde::{Deserialize, Serialize};
 
+pub use answer::UNDOCUMENTED_STATUS;
 pub use compiled::Compiled;
 pub use cors::CorsPolicy;
 pub use journal::Entry;

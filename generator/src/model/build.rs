@@ -268,20 +268,51 @@ impl Builder<'_> {
     /// OpenAPI (noted).
     fn parameter(&mut self, item: &ReferenceOr<oa::Parameter>, pointer: &str) -> Option<Parameter> {
         let p = self.resolve(item, pointer)?;
-        let (data, location, explode_default) = match &p {
-            oa::Parameter::Query { parameter_data, .. } => {
-                (parameter_data, ParameterLocation::Query, true)
-            }
-            oa::Parameter::Header { parameter_data, .. } => {
-                (parameter_data, ParameterLocation::Header, false)
-            }
-            oa::Parameter::Path { parameter_data, .. } => {
-                (parameter_data, ParameterLocation::Path, false)
-            }
-            oa::Parameter::Cookie { parameter_data, .. } => {
-                (parameter_data, ParameterLocation::Cookie, true)
-            }
+        let (data, location, style, allow_empty_value) = match &p {
+            oa::Parameter::Query {
+                parameter_data,
+                style,
+                allow_empty_value,
+                ..
+            } => (
+                parameter_data,
+                ParameterLocation::Query,
+                match style {
+                    oa::QueryStyle::Form => ParameterStyle::Form,
+                    oa::QueryStyle::SpaceDelimited => ParameterStyle::SpaceDelimited,
+                    oa::QueryStyle::PipeDelimited => ParameterStyle::PipeDelimited,
+                    oa::QueryStyle::DeepObject => ParameterStyle::DeepObject,
+                },
+                *allow_empty_value,
+            ),
+            oa::Parameter::Header { parameter_data, .. } => (
+                parameter_data,
+                ParameterLocation::Header,
+                ParameterStyle::Simple,
+                None,
+            ),
+            oa::Parameter::Path {
+                parameter_data,
+                style,
+            } => (
+                parameter_data,
+                ParameterLocation::Path,
+                match style {
+                    oa::PathStyle::Simple => ParameterStyle::Simple,
+                    oa::PathStyle::Label => ParameterStyle::Label,
+                    oa::PathStyle::Matrix => ParameterStyle::Matrix,
+                },
+                None,
+            ),
+            oa::Parameter::Cookie { parameter_data, .. } => (
+                parameter_data,
+                ParameterLocation::Cookie,
+                ParameterStyle::Form,
+                None,
+            ),
         };
+        // OpenAPI: `explode` defaults to true for `form`, false for every other style.
+        let explode_default = style == ParameterStyle::Form;
         // OpenAPI: header parameters named Accept, Content-Type or Authorization are
         // ignored (media types and security schemes say those). Dropped here, once, so no
         // consumer (client, stubs, mock, verifier) sends or demands them.
@@ -306,6 +337,10 @@ impl Builder<'_> {
         let ptr = match item {
             ReferenceOr::Reference { reference } => reference.clone(),
             ReferenceOr::Item(_) => pointer.to_owned(),
+        };
+        let media_type = match &data.format {
+            oa::ParameterSchemaOrContent::Content(content) => content.keys().next().cloned(),
+            oa::ParameterSchemaOrContent::Schema(_) => None,
         };
         let schema = match &data.format {
             oa::ParameterSchemaOrContent::Schema(s) => self.schema(s, &format!("{ptr}/schema")),
@@ -337,6 +372,9 @@ impl Builder<'_> {
             description: data.description.clone(),
             deprecated: data.deprecated.unwrap_or(false),
             explode: data.explode.unwrap_or(explode_default),
+            style,
+            allow_empty_value,
+            media_type,
             example,
         })
     }
@@ -552,7 +590,18 @@ impl Builder<'_> {
             other => other,
         };
         let mut schema = Schema::new(kind, pointer);
-        schema.nullable = d.nullable;
+        schema.type_implied = matches!(&s.schema_kind, oa::SchemaKind::Any(a) if a.typ.is_none())
+            && matches!(
+                schema.kind,
+                SchemaKind::Object(_)
+                    | SchemaKind::Array(_)
+                    | SchemaKind::String(_)
+                    | SchemaKind::Integer(_)
+                    | SchemaKind::Number(_)
+            );
+        // `enum: [a, null]` admits null whatever `nullable` says.
+        schema.nullable = d.nullable
+            || matches!(&s.schema_kind, oa::SchemaKind::Any(a) if a.enumeration.iter().any(Value::is_null));
         schema.title = d.title.clone();
         schema.description = d.description.clone();
         schema.default = d.default.clone();
@@ -741,16 +790,25 @@ impl Builder<'_> {
             }
             None => None,
         };
-        if !non_null_enum.is_empty() && own.is_none() && parts.is_empty() {
-            self.diags.push(
-                Diagnostic::note(
-                    "untyped-enum",
-                    pointer,
-                    "`enum` without `type`; accepted as any value",
-                )
-                .with_hint("add `type:` to the schema"),
-            );
-        }
+        // `enum` without `type`: its values say the type. The enum still binds (a response
+        // with any other value breaks the contract); only a mix of kinds stays untyped.
+        let own = match own {
+            None if !non_null_enum.is_empty() => {
+                let inferred = enum_kind(&non_null_enum);
+                if inferred.is_none() && parts.is_empty() {
+                    self.diags.push(
+                        Diagnostic::note(
+                            "untyped-enum",
+                            pointer,
+                            "`enum` without `type` mixes kinds of values; accepted as any value",
+                        )
+                        .with_hint("add `type:` to the schema"),
+                    );
+                }
+                inferred
+            }
+            own => own,
+        };
         let variants = |b: &mut Self, list: &[ReferenceOr<oa::Schema>], key: &str| {
             b.list(list, &format!("{pointer}/{key}"))
         };
@@ -766,7 +824,13 @@ impl Builder<'_> {
             .not
             .as_ref()
             .map(|n| SchemaKind::Not(Box::new(self.schema(n, &format!("{pointer}/not")))));
-        for kind in [own, one_of, any_of, not].into_iter().flatten() {
+        let implied = a.typ.is_none();
+        if let Some(kind) = own {
+            let mut part = Schema::new(kind, pointer);
+            part.type_implied = implied;
+            parts.push(part);
+        }
+        for kind in [one_of, any_of, not].into_iter().flatten() {
             parts.push(Schema::new(kind, pointer));
         }
         match parts.len() {
@@ -775,6 +839,32 @@ impl Builder<'_> {
             _ => SchemaKind::AllOf(parts),
         }
     }
+}
+
+/// The kind an `enum` without `type` implies: all strings, all integers or all numbers.
+fn enum_kind(values: &[&Value]) -> Option<SchemaKind> {
+    if values.iter().all(|v| v.is_string()) {
+        return Some(SchemaKind::String(StringSchema {
+            enumeration: values
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+            ..StringSchema::default()
+        }));
+    }
+    if values.iter().all(|v| v.is_i64()) {
+        return Some(SchemaKind::Integer(IntegerSchema {
+            enumeration: values.iter().filter_map(|v| v.as_i64()).collect(),
+            ..IntegerSchema::default()
+        }));
+    }
+    if values.iter().all(|v| v.is_number()) {
+        return Some(SchemaKind::Number(NumberSchema {
+            enumeration: values.iter().filter_map(|v| v.as_f64()).collect(),
+            ..NumberSchema::default()
+        }));
+    }
+    None
 }
 
 fn discriminator(d: &oa::Discriminator) -> Discriminator {

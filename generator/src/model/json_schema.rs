@@ -89,6 +89,11 @@ fn def_ref(name: &str) -> String {
 fn convert(schema: &Schema, direction: Direction) -> Value {
     let mut m = Map::new();
     let typed = |m: &mut Map<String, Value>, t: &str| {
+        if schema.type_implied {
+            // No `type` was written: `properties`/`items` constrain only values of that
+            // type, any other value is valid (JSON Schema's meaning, not code generation's).
+            return;
+        }
         if schema.nullable {
             m.insert("type".into(), json!([t, "null"]));
         } else {
@@ -137,6 +142,7 @@ fn convert(schema: &Schema, direction: Direction) -> Value {
             }
             if let Some(f) = &i.format {
                 m.insert("format".into(), json!(f));
+                format_bounds(&mut m, f);
             }
         }
         SchemaKind::Number(n) => {
@@ -263,6 +269,28 @@ fn convert(schema: &Schema, direction: Direction) -> Value {
         }
     }
     Value::Object(m)
+}
+
+/// The range a sized integer `format` implies: JSON Schema integers are unbounded, and
+/// validators ignore `int32`/`int64`, yet a value outside them breaks every typed client.
+/// Added beside the schema's own bounds (the stricter one wins, as both apply).
+fn format_bounds(m: &mut Map<String, Value>, format: &str) {
+    let (low, high): (i64, i64) = match format {
+        "int32" => (i32::MIN.into(), i32::MAX.into()),
+        "int64" => (i64::MIN, i64::MAX),
+        _ => return,
+    };
+    let keep = |m: &Map<String, Value>, key: &str, tighter: &dyn Fn(i64) -> bool| {
+        m.get(key)
+            .and_then(Value::as_i64)
+            .is_some_and(|existing| tighter(existing))
+    };
+    if !keep(m, "minimum", &|v| v >= low) {
+        m.insert("minimum".into(), json!(low));
+    }
+    if !keep(m, "maximum", &|v| v <= high) {
+        m.insert("maximum".into(), json!(high));
+    }
 }
 
 fn bound(

@@ -250,6 +250,26 @@ impl ParameterLocation {
     }
 }
 
+/// How a parameter value is serialised (`style`), OpenAPI's defaults applied: `form` for
+/// query and cookie, `simple` for path and header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ParameterStyle {
+    /// `form`: `name=a,b` (or `name=a&name=b` exploded; object properties as own keys).
+    Form,
+    /// `simple`: `a,b`.
+    Simple,
+    /// `label`: `.a.b` (path).
+    Label,
+    /// `matrix`: `;name=a,b` (path).
+    Matrix,
+    /// `spaceDelimited`: `name=a%20b` (query arrays).
+    SpaceDelimited,
+    /// `pipeDelimited`: `name=a|b` (query arrays).
+    PipeDelimited,
+    /// `deepObject`: `name[prop]=a` (query objects).
+    DeepObject,
+}
+
 /// A parameter of an operation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parameter {
@@ -267,6 +287,13 @@ pub struct Parameter {
     pub deprecated: bool,
     /// `explode` as declared, or its default for the location.
     pub explode: bool,
+    /// `style` as declared, or its default for the location.
+    pub style: ParameterStyle,
+    /// `allowEmptyValue` as written (query parameters only; `None` when absent).
+    pub allow_empty_value: Option<bool>,
+    /// The media type when the spec gives `content` instead of `schema`: the value is
+    /// that media type's text (JSON for `application/json`), not a styled serialisation.
+    pub media_type: Option<String>,
     /// An example value, if the spec gives one.
     pub example: Option<Value>,
 }

@@ -23,6 +23,12 @@ pub struct Schema {
     pub write_only: bool,
     /// `deprecated`.
     pub deprecated: bool,
+    /// The kind was inferred from keywords (`properties`, `items`), not written as `type`.
+    ///
+    /// Why it matters: code generation wants the inferred type, but JSON Schema applies
+    /// `properties` only to objects and `items` only to arrays, so a validator must accept
+    /// any other value (`null` for an optional body whose schema has no `type`).
+    pub type_implied: bool,
     /// JSON pointer of the schema in the spec (for diagnostics).
     pub pointer: String,
 }
@@ -40,6 +46,7 @@ impl Schema {
             read_only: false,
             write_only: false,
             deprecated: false,
+            type_implied: false,
             pointer: pointer.into(),
         }
     }
