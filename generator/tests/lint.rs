@@ -133,6 +133,7 @@ const BAD_FINDINGS: &[(&str, usize, usize)] = &[
     ("response-content-missing", 33, 9),
     ("unused-path-parameter", 36, 5),
     ("operation-id-missing", 36, 5),
+    ("parameters-without-400", 39, 7),
     ("envelope-not-used", 49, 15),
     ("undeclared-path-parameter", 51, 5),
     ("component-unused", 62, 5),
@@ -323,7 +324,14 @@ paths:
               example: '<a><id>1</id></a>'
 "#;
     let d = lint_ok("params.yaml", spec);
-    assert_eq!(found(&d), [("example-invalid", 9, 91)], "\n{d}");
+    assert_eq!(
+        found(&d),
+        [
+            ("example-invalid", 9, 91),
+            ("parameters-without-400", 10, 7)
+        ],
+        "\n{d}"
+    );
     assert!(
         d.items[0]
             .pointer
@@ -427,7 +435,7 @@ fn json_output() {
     let json = lint::to_json(&d);
     assert_eq!(json["file"], "bad.yaml");
     assert_eq!(json["summary"]["errors"], 5);
-    assert_eq!(json["summary"]["warnings"], 13);
+    assert_eq!(json["summary"]["warnings"], 14);
     let first = &json["diagnostics"][0];
     assert_eq!(first["code"], "production-warning-missing");
     assert_eq!(first["severity"], "warning");

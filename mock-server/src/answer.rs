@@ -140,10 +140,16 @@ pub(crate) fn documented(
             if let Some(p) = pick(name)? {
                 answer.body = p.template.render(now);
                 answer.source = match (p.valid, p.name == "generated") {
-                    (false, _) => "body that does not validate (spec example and schema disagree)",
+                    (false, _) => "body that does not validate (no value of the schema was found)",
                     (true, true) => "generated",
                     (true, false) => "example",
                 };
+                if !p.valid {
+                    answer.headers.push((
+                        INVALID_BODY,
+                        HeaderValue::from_static("no value of the documented schema was found"),
+                    ));
+                }
                 answer.example = Some(p.name.clone());
             }
         }
@@ -294,6 +300,11 @@ fn challenge(compiled: &Compiled, operation: &Operation) -> Option<HeaderValue> 
 /// unknown path, or a refusal the operation documents no 400/401 for): the gap is the
 /// spec's, and `kontrat lint` reports it; clients and test tools can tell it apart.
 pub const UNDOCUMENTED_STATUS: HeaderName = HeaderName::from_static("kontrat-undocumented-status");
+
+/// Marks a body that does not validate against its documented schema: the mock found no
+/// value that does (a `oneOf` whose branches all overlap, an example contradicting an
+/// unsatisfiable schema). Never sent when a valid value exists.
+pub const INVALID_BODY: HeaderName = HeaderName::from_static("kontrat-invalid-body");
 
 /// An answer the contract cannot document (unknown path, wrong method, body too large,
 /// a misused `Prefer`, a refusal the operation documents no status for): in the shared

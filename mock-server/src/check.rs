@@ -137,8 +137,10 @@ fn satisfied(kind: &SecuritySchemeKind, req: &Request<'_>) -> Result<(), String>
                     .headers
                     .get(name.as_str())
                     .is_some_and(|v| !v.as_bytes().is_empty()),
-                ParameterLocation::Query => form_urlencoded::parse(req.query.unwrap_or_default().as_bytes())
-                    .any(|(k, _)| k == name.as_str()),
+                ParameterLocation::Query => {
+                    form_urlencoded::parse(req.query.unwrap_or_default().as_bytes())
+                        .any(|(k, _)| k == name.as_str())
+                }
                 ParameterLocation::Cookie => decode::cookie(req.headers, name).is_some(),
                 ParameterLocation::Path => true,
             };
@@ -187,13 +189,19 @@ fn parameters(compiled: &Compiled, op_index: usize, req: &Request<'_>, problems:
         .iter()
         .filter(|p| p.location == ParameterLocation::Query)
         .map(|p| p.name.as_str())
-        .chain(compiled.contract.security_schemes.values().filter_map(|s| match &s.kind {
-            SecuritySchemeKind::ApiKey {
-                location: ParameterLocation::Query,
-                name,
-            } => Some(name.as_str()),
-            _ => None,
-        }))
+        .chain(
+            compiled
+                .contract
+                .security_schemes
+                .values()
+                .filter_map(|s| match &s.kind {
+                    SecuritySchemeKind::ApiKey {
+                        location: ParameterLocation::Query,
+                        name,
+                    } => Some(name.as_str()),
+                    _ => None,
+                }),
+        )
         .collect();
     let sources = decode::Sources {
         query: &query,
@@ -280,7 +288,10 @@ fn body(compiled: &Compiled, op_index: usize, req: &Request<'_>, problems: &mut 
         || (media_type.contains('*') && is_json_media_type(content_type))
     {
         match serde_json::from_slice::<Value>(req.body) {
-            Ok(v) => v,
+            Ok(mut v) => {
+                below_i64_kept_below(&mut v);
+                v
+            }
             Err(e) => {
                 problems.push(format!(
                     "body: malformed JSON at line {} column {} ({})",
@@ -301,8 +312,22 @@ fn body(compiled: &Compiled, op_index: usize, req: &Request<'_>, problems: &mut 
     {
         let media = body.content.values().nth(index);
         form(compiled, media.and_then(|m| m.schema.as_ref()), req.body)
+    } else if media_type_essence(media_type).eq_ignore_ascii_case("multipart/form-data") {
+        let media = body.content.values().nth(index);
+        match multipart(
+            compiled,
+            media.and_then(|m| m.schema.as_ref()),
+            content_type,
+            req.body,
+        ) {
+            Ok(v) => v,
+            Err(e) => {
+                problems.push(format!("body: {e}"));
+                return;
+            }
+        }
     } else {
-        // multipart, octet-stream, text: the media type is checked; contents are not.
+        // octet-stream, text, …: the media type is checked; contents are opaque.
         return;
     };
     if let Some(v) = compiled.body_validator(op_index, index)
@@ -312,6 +337,116 @@ fn body(compiled: &Compiled, op_index: usize, req: &Request<'_>, problems: &mut 
             problems.push(format!("body{}: {}", e.instance_path(), e.masked()));
         }
     }
+}
+
+/// An integer literal below `i64::MIN` is read as the nearest `f64`, which can be
+/// `i64::MIN` itself and then pass an `int64` minimum it breaks: move such values one
+/// step further down. (A literal of exactly `i64::MIN` is read as an `i64`, so an `f64`
+/// equal to it always came from a smaller number.)
+pub(crate) fn below_i64_kept_below(value: &mut Value) {
+    const MIN: f64 = i64::MIN as f64;
+    match value {
+        Value::Number(n) if n.is_f64() && n.as_f64() == Some(MIN) => {
+            if let Some(lower) = serde_json::Number::from_f64(MIN.next_down()) {
+                *n = lower;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(below_i64_kept_below),
+        Value::Object(map) => map.values_mut().for_each(below_i64_kept_below),
+        _ => {}
+    }
+}
+
+/// A `multipart/form-data` body as the JSON object its schema describes: each part by
+/// its property's schema (repeated parts are an array, JSON text for objects), binary
+/// parts as placeholder strings (their bytes are not the schema's business).
+fn multipart(
+    compiled: &Compiled,
+    schema: Option<&Schema>,
+    content_type: &str,
+    body: &[u8],
+) -> Result<Value, String> {
+    let boundary = multer::parse_boundary(content_type)
+        .map_err(|_| "the multipart Content-Type has no boundary".to_owned())?;
+    let bytes = bytes::Bytes::copy_from_slice(body);
+    let stream =
+        futures_util::stream::once(std::future::ready(Ok::<_, std::convert::Infallible>(bytes)));
+    let mut reader = multer::Multipart::new(stream, boundary);
+    let mut parts: Vec<(String, Vec<Vec<u8>>)> = Vec::new();
+    // The whole body is in memory: every poll completes at once, no runtime needed.
+    let parsed = drive(async {
+        while let Some(field) = reader.next_field().await? {
+            let name = field.name().unwrap_or_default().to_owned();
+            let data = field.bytes().await?.to_vec();
+            match parts.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, values)) => values.push(data),
+                None => parts.push((name, vec![data])),
+            }
+        }
+        Ok::<(), multer::Error>(())
+    });
+    match parsed {
+        Some(Ok(())) => {}
+        Some(Err(e)) => return Err(format!("malformed multipart body ({e})")),
+        None => return Err("malformed multipart body".to_owned()),
+    }
+    let object = schema
+        .map(|s| compiled.contract.resolve(s))
+        .and_then(|s| match &s.kind {
+            SchemaKind::Object(o) => Some(o),
+            _ => None,
+        });
+    let text_value = |s: Option<&Schema>, data: &[u8]| -> Value {
+        let Some(s) = s.map(|s| compiled.contract.resolve(s)) else {
+            return Value::String(String::from_utf8_lossy(data).into_owned());
+        };
+        let Ok(text) = std::str::from_utf8(data) else {
+            return Value::String(String::new());
+        };
+        match &s.kind {
+            SchemaKind::String(st) if matches!(st.format.as_deref(), Some("binary" | "byte")) => {
+                Value::String(String::new())
+            }
+            SchemaKind::Object(_)
+            | SchemaKind::Any
+            | SchemaKind::OneOf { .. }
+            | SchemaKind::AnyOf { .. } => {
+                serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))
+            }
+            _ => decode::scalar(s, text).unwrap_or_else(|_| Value::String(text.to_owned())),
+        }
+    };
+    let mut map = Map::new();
+    for (name, values) in parts {
+        let property = object
+            .and_then(|o| o.property(&name))
+            .map(|p| compiled.contract.resolve(&p.schema));
+        let value = match property.map(|p| &p.kind) {
+            Some(SchemaKind::Array(a)) => Value::Array(
+                values
+                    .iter()
+                    .map(|d| text_value(Some(&a.items), d))
+                    .collect(),
+            ),
+            _ => text_value(property, &values[0]),
+        };
+        map.insert(name, value);
+    }
+    Ok(Value::Object(map))
+}
+
+/// Runs a future that never waits (its input is all in memory) to completion.
+fn drive<F: std::future::Future>(future: F) -> Option<F::Output> {
+    let mut future = std::pin::pin!(future);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    // A future over in-memory data is ready at once; a bounded number of polls guards
+    // against one that is not.
+    for _ in 0..1024 {
+        if let std::task::Poll::Ready(out) = future.as_mut().poll(&mut cx) {
+            return Some(out);
+        }
+    }
+    None
 }
 
 /// A form body as the JSON object its schema describes.

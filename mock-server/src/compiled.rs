@@ -256,12 +256,27 @@ impl Compiled {
             if is_valid(&v) {
                 return Some(v);
             }
+            // Then each branch of a `oneOf` on its own: a value drawn from one branch may be
+            // the one that only that branch accepts.
+            let resolved = self.contract.resolve(schema);
+            let branches: Vec<&Schema> = match &resolved.kind {
+                kontrat_generator::model::SchemaKind::OneOf { variants, .. } => {
+                    variants.iter().collect()
+                }
+                _ => Vec::new(),
+            };
+            let draw = |seed: u64, from: &Schema| {
+                let rng = &mut rand::rngs::ChaCha8Rng::seed_from_u64(seed);
+                let mut v = sample(&self.contract, from, Direction::Response, rng);
+                self.make_live(&mut v, Some(schema), status, SAMPLE_TIME);
+                is_valid(&v).then_some(v)
+            };
             (0..64)
-                .find_map(|seed| {
-                    let rng = &mut rand::rngs::ChaCha8Rng::seed_from_u64(seed);
-                    let mut v = sample(&self.contract, schema, Direction::Response, rng);
-                    self.make_live(&mut v, Some(schema), status, SAMPLE_TIME);
-                    is_valid(&v).then_some(v)
+                .find_map(|seed| draw(seed, schema))
+                .or_else(|| {
+                    branches
+                        .iter()
+                        .find_map(|b| (0..16).find_map(|seed| draw(seed, b)))
                 })
                 .or(Some(v))
         };
@@ -293,6 +308,14 @@ impl Compiled {
         {
             let valid = is_valid(&v);
             out.push(self.finish("generated".into(), v, valid, m.schema.as_ref()));
+        }
+        if out.iter().any(|p| !p.valid) {
+            // Said once per response (bodies are prepared once); answers carry a header.
+            tracing::warn!(
+                "{} {}: no value of the {status} response schema was found (a `oneOf` whose branches overlap?); its answers are marked `kontrat-invalid-body`",
+                operation.method,
+                operation.path,
+            );
         }
         out
     }
@@ -458,7 +481,10 @@ impl Compiled {
             return Vec::new();
         }
         let value: Value = match serde_json::from_slice(body) {
-            Ok(v) => v,
+            Ok(mut v) => {
+                crate::check::below_i64_kept_below(&mut v);
+                v
+            }
             Err(e) => return vec![format!("the body is not JSON ({e})")],
         };
         let mut problems: Vec<String> = match self.response_validator(op, r, m) {

@@ -369,8 +369,9 @@ fn object_readings(
             });
         let value = match property {
             Some(s) => match shape(contract, s) {
-                Shape::Scalar => scalar(s, &values[0])
-                    .map_err(|e| format!("property `{}`: {e}", shown(&k)))?,
+                Shape::Scalar => {
+                    scalar(s, &values[0]).map_err(|e| format!("property `{}`: {e}", shown(&k)))?
+                }
                 Shape::Array(items) => {
                     let texts: Vec<String> = if values.len() > 1 {
                         values
@@ -445,7 +446,10 @@ fn integer(text: &str, format: Option<&str>) -> Result<Value, String> {
         .ok_or_else(|| "value is not an integer".to_owned())
 }
 
-pub(crate) fn query_values<'q>(query: &'q Query<'q>, name: &'q str) -> impl Iterator<Item = &'q str> {
+pub(crate) fn query_values<'q>(
+    query: &'q Query<'q>,
+    name: &'q str,
+) -> impl Iterator<Item = &'q str> {
     query
         .iter()
         .filter(move |(k, _)| k == name)

@@ -47,7 +47,7 @@ use arc_swap::ArcSwap;
 use kontrat_generator::model::Contract;
 use serde::{Deserialize, Serialize};
 
-pub use answer::UNDOCUMENTED_STATUS;
+pub use answer::{INVALID_BODY, UNDOCUMENTED_STATUS};
 pub use compiled::Compiled;
 pub use cors::CorsPolicy;
 pub use journal::Entry;

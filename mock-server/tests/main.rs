@@ -9,5 +9,6 @@ mod control;
 mod corpus;
 mod fixtures;
 mod params;
+mod real_world;
 mod robustness;
 mod sockets;

@@ -84,6 +84,11 @@ pub const RULES: &[Rule] = &[
         summary: "An operation with a request body documents the 400 it answers to a bad one.",
     },
     Rule {
+        code: "parameters-without-400",
+        severity: Severity::Warning,
+        summary: "An operation with parameters (and no body) documents the 400 it answers when they break the contract.",
+    },
+    Rule {
         code: "envelope-not-used",
         severity: Severity::Warning,
         summary: "When the spec has a shared response envelope, every JSON response uses it.",

@@ -43,6 +43,17 @@ pub(super) fn check(lint: &mut Lint<'_>) {
                 "document `'400'` with the shape of a validation error",
             );
         }
+        if op.request_body.is_none() && !op.parameters.is_empty() && !documents(op, 400) {
+            lint.report(
+                "parameters-without-400",
+                lint.member(&op.pointer, "responses"),
+                format!(
+                    "{} takes parameters but documents no 400 response",
+                    describe(op)
+                ),
+                "document `'400'`: a request whose parameters break the contract is refused, and that answer should be in the contract",
+            );
+        }
         if let Some(url) = &production_url
             && op.method.is_mutating()
         {

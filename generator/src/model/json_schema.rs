@@ -219,6 +219,14 @@ fn convert(schema: &Schema, direction: Direction) -> Value {
                     required.push(json!(p.name));
                 }
             }
+            if matches!(o.additional, AdditionalProperties::Forbidden) {
+                // `required` names a property `properties` does not declare, and extra
+                // properties are forbidden: no value could be valid. The name says the
+                // author meant such a property; allow it (any value) rather than refuse all.
+                for name in &o.required_elsewhere {
+                    props.entry(name.clone()).or_insert_with(|| json!({}));
+                }
+            }
             if !props.is_empty() {
                 m.insert("properties".into(), Value::Object(props));
             }

@@ -406,6 +406,8 @@ pub fn is_json_media_type(media_type: &str) -> bool {
                 .eq_ignore_ascii_case(suffix.as_bytes())
     };
     essence.eq_ignore_ascii_case("application/json")
+        // `text/json`: ASP.NET and others still document it beside application/json.
+        || essence.eq_ignore_ascii_case("text/json")
         || (ends_with("+json") && essence.bytes().any(|b| b == b'/'))
 }
 

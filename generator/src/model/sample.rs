@@ -29,6 +29,7 @@ pub fn sample<R: Rng + ?Sized>(
         direction,
         stack: Vec::new(),
         wanted: Vec::new(),
+        objects: 0,
     }
     .value(schema, 0, rng)
 }
@@ -73,6 +74,9 @@ struct Sampler<'a> {
     stack: Vec<&'a str>,
     /// Property names an enclosing `allOf` part requires of its siblings.
     wanted: Vec<&'a str>,
+    /// Objects entered: optional properties thin out by object nesting, not by schema
+    /// depth (a `$ref` to an `allOf` inside a `oneOf` is still the top object).
+    objects: usize,
 }
 
 impl<'a> Sampler<'a> {
@@ -172,17 +176,20 @@ impl<'a> Sampler<'a> {
             }
             SchemaKind::Object(o) => {
                 let mut map = Map::new();
+                let deep = self.objects > 3 || depth > MAX_DEPTH;
+                self.objects += 1;
                 for p in &o.properties {
                     let skip = match self.direction {
                         Direction::Request => p.schema.read_only,
                         Direction::Response => p.schema.write_only,
                     };
                     let required = p.required || self.wanted.contains(&p.name.as_str());
-                    if skip || (!required && (depth > 3 || rng.random_bool(0.3))) {
+                    if skip || (!required && (deep || rng.random_bool(0.3))) {
                         continue;
                     }
                     map.insert(p.name.clone(), self.value(&p.schema, depth + 1, rng));
                 }
+                self.objects -= 1;
                 // Required without a schema here: any value does (a sibling allOf part that
                 // declares the name supplies the real one, see the merge below).
                 for name in &o.required_elsewhere {
