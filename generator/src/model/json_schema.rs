@@ -257,6 +257,30 @@ fn convert(schema: &Schema, direction: Direction) -> Value {
             );
             return nullable_wrap(Value::Object(m), schema.nullable);
         }
+        SchemaKind::OneOf {
+            variants,
+            discriminator: Some(d),
+        }
+        | SchemaKind::AnyOf {
+            variants,
+            discriminator: Some(d),
+        } if variants.iter().all(|v| v.ref_name().is_some()) => {
+            // The discriminator picks the branch: a value is valid when its tag names a
+            // branch and that branch accepts it, even where branches overlap (OpenAPI's
+            // meaning; plain `oneOf` would refuse a value two branches accept).
+            let branches: Vec<Value> = variants
+                .iter()
+                .map(|v| {
+                    let tags = d.tags_for(v.ref_name().unwrap_or_default());
+                    json!({"allOf": [
+                        {"required": [d.property], "properties": {d.property.clone(): {"enum": tags}}},
+                        convert(v, direction),
+                    ]})
+                })
+                .collect();
+            m.insert("anyOf".into(), Value::Array(branches));
+            return nullable_wrap(Value::Object(m), schema.nullable);
+        }
         SchemaKind::OneOf { variants, .. } => {
             m.insert(
                 "oneOf".into(),
