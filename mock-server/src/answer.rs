@@ -144,12 +144,7 @@ pub(crate) fn documented(
                     (true, true) => "generated",
                     (true, false) => "example",
                 };
-                if !p.valid {
-                    answer.headers.push((
-                        INVALID_BODY,
-                        HeaderValue::from_static("no value of the documented schema was found"),
-                    ));
-                }
+                mark_invalid(&mut answer, p);
                 answer.example = Some(p.name.clone());
             }
         }
@@ -175,6 +170,7 @@ pub(crate) fn documented(
                     if let Some(p) = pick(None)? {
                         answer.body = p.template.render(now);
                         answer.example = Some(p.name.clone());
+                        mark_invalid(&mut answer, p);
                     }
                 }
             }
@@ -193,11 +189,50 @@ pub(crate) fn documented(
                     // The messages do not fit the documented shape: the example does.
                     answer.body = p.template.render(now);
                     answer.example = Some(p.name.clone());
+                    mark_invalid(&mut answer, p);
                 }
             }
         }
     }
+    debug_assert_valid(compiled, op, r, m, &answer);
     Ok(answer)
+}
+
+/// Marks an answer whose prepared body is not valid (see [`INVALID_BODY`]).
+fn mark_invalid(answer: &mut Answer, p: &Prepared) {
+    if !p.valid {
+        answer.headers.push((
+            INVALID_BODY,
+            HeaderValue::from_static("no value of the documented schema was found"),
+        ));
+    }
+}
+
+/// In debug builds (every test), a documented JSON answer must validate against its
+/// schema unless it is marked [`INVALID_BODY`]: the contract is the law, checked at the
+/// one place every documented body passes.
+fn debug_assert_valid(compiled: &Compiled, op: usize, r: usize, m: usize, answer: &Answer) {
+    if !cfg!(debug_assertions)
+        || answer.headers.iter().any(|(k, _)| *k == INVALID_BODY)
+        || answer.body.is_empty()
+    {
+        return;
+    }
+    let Some(validator) = compiled.response_validator(op, r, m) else {
+        return;
+    };
+    if let Ok(value) = serde_json::from_slice::<Value>(&answer.body) {
+        let errors: Vec<String> = validator
+            .iter_errors(&value)
+            .take(3)
+            .map(|e| format!("{}: {e}", e.instance_path()))
+            .collect();
+        debug_assert!(
+            errors.is_empty(),
+            "the mock was about to send a body its schema refuses ({}, response {r}): {errors:?}",
+            compiled.contract.operations[op].id
+        );
+    }
 }
 
 /// Puts `messages` where the documented shape carries messages: the envelope's errors
