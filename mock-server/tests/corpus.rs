@@ -122,7 +122,9 @@ fn valid_request(contract: &Contract, op: &Operation) -> (Request<Body>, bool) {
             .map(|(k, m)| (b.json().unwrap_or((k.as_str(), m)), b.required))
     }) {
         Some(((media, m), _)) => {
-            builder = builder.header("content-type", media);
+            if media != "multipart/form-data" {
+                builder = builder.header("content-type", media);
+            }
             let (value, valid) = valid_value(contract, op, media, m);
             body_valid = valid;
             if media.contains("json") {
@@ -145,6 +147,28 @@ fn valid_request(contract: &Contract, op: &Operation) -> (Request<Body>, bool) {
                     })
                     .unwrap_or_default();
                 Body::from(pairs.join("&"))
+            } else if media == "multipart/form-data" {
+                // One part per property (arrays: one part per item), as clients send them.
+                let boundary = "kontrat-corpus-boundary";
+                builder = builder.header(
+                    "content-type",
+                    format!("multipart/form-data; boundary={boundary}"),
+                );
+                let mut out = String::new();
+                for (k, v) in value.as_object().into_iter().flatten() {
+                    let items = match v {
+                        Value::Array(items) => items.clone(),
+                        other => vec![other.clone()],
+                    };
+                    for item in items {
+                        out.push_str(&format!(
+                            "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{}\r\n",
+                            text(&item)
+                        ));
+                    }
+                }
+                out.push_str(&format!("--{boundary}--\r\n"));
+                Body::from(out)
             } else {
                 Body::from("x")
             }
