@@ -343,12 +343,12 @@ fn object_readings(
                 }
             } else {
                 let parts: Vec<&str> = text.split(',').collect();
-                if text.is_empty() {
-                } else if parts.len() % 2 != 0 {
+                if !text.is_empty() && !parts.len().is_multiple_of(2) {
                     return Err(
                         "an object value lists keys and values in pairs (`key,value,…`)".into(),
                     );
-                } else {
+                }
+                if !text.is_empty() {
                     for kv in parts.chunks(2) {
                         push(kv[0], kv[1]);
                     }

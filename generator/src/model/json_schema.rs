@@ -313,9 +313,7 @@ fn format_bounds(m: &mut Map<String, Value>, format: &str) {
         _ => return,
     };
     let keep = |m: &Map<String, Value>, key: &str, tighter: &dyn Fn(i64) -> bool| {
-        m.get(key)
-            .and_then(Value::as_i64)
-            .is_some_and(|existing| tighter(existing))
+        m.get(key).and_then(Value::as_i64).is_some_and(tighter)
     };
     if !keep(m, "minimum", &|v| v >= low) {
         m.insert("minimum".into(), json!(low));
