@@ -9,12 +9,8 @@
 # Environment: MAX_EXAMPLES (default 5), OUT (reports; default target/schemathesis-corpus).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-version=4.32.5
-if ! st --version 2>/dev/null | grep -q "$version"; then
-  python3 -m pip install -q --disable-pip-version-check "schemathesis==$version"
-fi
-bin=target/debug/kontrat
-[ -x "$bin" ] || cargo build -q --bin kontrat
+# shellcheck source=.ci/schemathesis/setup.sh
+source .ci/schemathesis/setup.sh
 max_examples=${MAX_EXAMPLES:-5}
 out=${OUT:-target/schemathesis-corpus}
 mkdir -p "$out"
@@ -29,7 +25,7 @@ cleanup() { [ -n "$mock" ] && kill "$mock" 2>/dev/null || true; }
 trap cleanup EXIT
 for spec in "$@"; do
   name=$(basename "$spec" .json)
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  port=$(free_port)
   "$bin" mock --spec "$spec" --port "$port" --quiet --no-watch 2>"$out/$name.mock.log" &
   mock=$!
   for _ in $(seq 200); do

@@ -6,14 +6,10 @@
 #   bash .ci/schemathesis.sh            (after `cargo build --bin kontrat`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-version=4.32.5
-if ! st --version 2>/dev/null | grep -q "$version"; then
-  python3 -m pip install -q --disable-pip-version-check "schemathesis==$version"
-fi
-bin=target/debug/kontrat
-[ -x "$bin" ] || cargo build -q --bin kontrat
+# shellcheck source=.ci/schemathesis/setup.sh
+source .ci/schemathesis/setup.sh
 log=$(mktemp)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 "$bin" mock --port "$port" --quiet 2>"$log" &
 mock=$!
 trap 'kill $mock 2>/dev/null || true; rm -f "$log"' EXIT

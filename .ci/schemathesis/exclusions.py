@@ -150,9 +150,7 @@ def _missing_only_files(case, response):
     if not missing:
         return False
     raw = case.operation.schema.raw_schema
-    body = _deref(raw, case.operation.definition.raw.get("requestBody") or {})
-    media = (body.get("content") or {}).get("multipart/form-data") or {}
-    properties = _deref(raw, media.get("schema") or {}).get("properties") or {}
+    properties = _body_properties(case, "multipart/form-data")
 
     def is_file(node):
         node = _deref(raw, node)
@@ -340,15 +338,21 @@ def _array_in_form(failure, case, response):
     if not sent.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
         return False
     raw = case.operation.schema.raw_schema
-    body = case.operation.definition.raw.get("requestBody") or {}
-    body = _deref(raw, body)
-    for media, content in (body.get("content") or {}).items():
-        if sent.startswith(media.lower().split(";")[0]):
-            schema = _deref(raw, content.get("schema") or {})
-            for name, prop in (schema.get("properties") or {}).items():
-                if name.lower() == match.group(1) and _deref(raw, prop).get("type") == "array":
-                    return True
+    media = sent.split(";")[0].strip()
+    for name, prop in _body_properties(case, media).items():
+        if name.lower() == match.group(1) and _deref(raw, prop).get("type") == "array":
+            return True
     return False
+
+
+def _body_properties(case, media_type):
+    """The `properties` of the operation's request body schema for `media_type`."""
+    raw = case.operation.schema.raw_schema
+    body = _deref(raw, case.operation.definition.raw.get("requestBody") or {})
+    for media, content in (body.get("content") or {}).items():
+        if media.lower().split(";")[0].strip() == media_type:
+            return _deref(raw, content.get("schema") or {}).get("properties") or {}
+    return {}
 
 
 def _multipart_text_only(failure, case, response):
@@ -361,9 +365,7 @@ def _multipart_text_only(failure, case, response):
     if not violations or "Invalid component: in body" not in text:
         return False
     raw = case.operation.schema.raw_schema
-    body = _deref(raw, case.operation.definition.raw.get("requestBody") or {})
-    media = (body.get("content") or {}).get("multipart/form-data") or {}
-    properties = _deref(raw, media.get("schema") or {}).get("properties") or {}
+    properties = _body_properties(case, "multipart/form-data")
 
     def textual(node):
         node = _deref(raw, node)

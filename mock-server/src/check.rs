@@ -189,19 +189,7 @@ fn parameters(compiled: &Compiled, op_index: usize, req: &Request<'_>, problems:
         .iter()
         .filter(|p| p.location == ParameterLocation::Query)
         .map(|p| p.name.as_str())
-        .chain(
-            compiled
-                .contract
-                .security_schemes
-                .values()
-                .filter_map(|s| match &s.kind {
-                    SecuritySchemeKind::ApiKey {
-                        location: ParameterLocation::Query,
-                        name,
-                    } => Some(name.as_str()),
-                    _ => None,
-                }),
-        )
+        .chain(compiled.contract.query_api_keys())
         .collect();
     let sources = decode::Sources {
         query: &query,

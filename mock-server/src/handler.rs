@@ -441,19 +441,7 @@ fn documented_statuses(op: &Operation) -> String {
 
 /// The query string with the values of API-key parameters masked.
 fn mask_query(compiled: &Compiled, query: &str) -> String {
-    use kontrat_generator::model::{ParameterLocation, SecuritySchemeKind};
-    let secret: Vec<&str> = compiled
-        .contract
-        .security_schemes
-        .values()
-        .filter_map(|s| match &s.kind {
-            SecuritySchemeKind::ApiKey {
-                location: ParameterLocation::Query,
-                name,
-            } => Some(name.as_str()),
-            _ => None,
-        })
-        .collect();
+    let secret: Vec<&str> = compiled.contract.query_api_keys().collect();
     if secret.is_empty() {
         return query.to_owned();
     }

@@ -452,6 +452,20 @@ pub struct Example {
 }
 
 impl Contract {
+    /// Names of the query parameters that carry API keys (security schemes `in: query`):
+    /// secrets to mask in logs, and keys no other parameter may claim.
+    pub fn query_api_keys(&self) -> impl Iterator<Item = &str> {
+        self.security_schemes
+            .values()
+            .filter_map(|s| match &s.kind {
+                SecuritySchemeKind::ApiKey {
+                    location: ParameterLocation::Query,
+                    name,
+                } => Some(name.as_str()),
+                _ => None,
+            })
+    }
+
     /// The operation with this id.
     pub fn operation(&self, id: &str) -> Option<&Operation> {
         self.operations.iter().find(|o| o.id == id)
