@@ -9,8 +9,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context as _;
-use clap::{Args, Parser, Subcommand};
-use kontrat_generator::{Diagnostics, Severity, output, rust};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use kontrat_generator::{Diagnostics, Severity, output, rust, typescript};
 
 mod diff;
 mod lint;
@@ -37,9 +37,11 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Generate the Rust crate for a spec (written atomically: temp dir, then rename).
+    /// Generate the Rust crate (or, with `--lang typescript`, the npm package) for a spec
+    /// (written atomically: temp dir, then rename).
     Generate(GenerateArgs),
-    /// Exit 1 and list the files when the generated crate differs from what the spec produces now.
+    /// Exit 1 and list the files when generated code differs from what the spec produces now
+    /// (without `--lang` and `--out`: both the Rust crate and the TypeScript package).
     Check(GenerateArgs),
     /// Serve the spec as a mock server that answers only what it documents.
     Mock(mock::MockArgs),
@@ -51,15 +53,27 @@ enum Command {
     Verify(verify::VerifyArgs),
 }
 
+/// The back-ends `generate` and `check` know.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Lang {
+    /// A Rust crate: client, axum server stubs, wiremock helpers.
+    Rust,
+    /// An npm package (ES modules + `.d.ts`, no runtime dependencies): client, validators.
+    Typescript,
+}
+
 #[derive(Args, Debug)]
 struct GenerateArgs {
+    /// Target language [default: rust; `check` without `--lang` and `--out` checks both]
+    #[arg(long, value_enum)]
+    lang: Option<Lang>,
     /// OpenAPI 3.0/3.1 spec, YAML or JSON [default: the embedded spec/auth.yaml]
     #[arg(long, value_name = "FILE")]
     spec: Option<PathBuf>,
-    /// Directory of the generated crate [default: generated/<crate name>]
+    /// Directory of the generated code [default: generated/<name>, generated/<name>-ts for TypeScript]
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Name of the generated crate [default: from the spec's title, e.g. `auth-api`]
+    /// Name of the generated crate or npm package [default: from the spec's title, e.g. `auth-api`]
     #[arg(long, value_name = "NAME")]
     name: Option<String>,
     /// Print warnings and notes too, not only errors
@@ -147,75 +161,127 @@ fn generate(args: &GenerateArgs, check_only: bool) -> anyhow::Result<ExitCode> {
     let spec_file_name = Path::new(&file)
         .file_name()
         .map_or_else(|| file.clone(), |n| n.to_string_lossy().into_owned());
-    let options = rust::Options {
-        crate_name: args
-            .name
-            .as_deref()
-            .map(rust::package_name)
-            .unwrap_or_else(|| rust::crate_name(&contract)),
-        spec_file: spec_file_name,
+    let langs: &[Lang] = match (args.lang, check_only && args.out.is_none()) {
+        (Some(lang), _) => &[lang][..],
+        (None, true) => &[Lang::Rust, Lang::Typescript][..],
+        (None, false) => &[Lang::Rust][..],
     };
     let mut diagnostics = warnings;
-    let files = match rust::render(&contract, &options, &mut diagnostics) {
-        Ok(files) => files,
-        Err(e) => {
-            print_diagnostics(&diagnostics, true);
-            eprintln!("error: {e}");
-            return Ok(ExitCode::from(2));
+    let mut outcome = ExitCode::SUCCESS;
+    for &lang in langs {
+        let (out, files) = match render(args, lang, &contract, &spec_file_name, &mut diagnostics) {
+            Ok(rendered) => rendered,
+            Err(e) => {
+                print_diagnostics(&diagnostics, true);
+                eprintln!("error: {e}");
+                return Ok(ExitCode::from(2));
+            }
+        };
+        let rendered_at = Instant::now();
+        if check_only {
+            if check(args, lang, &file, &out, &files)? != ExitCode::SUCCESS {
+                outcome = ExitCode::from(1);
+            }
+            continue;
         }
-    };
-    let rendered_at = Instant::now();
-    print_diagnostics(&diagnostics, args.verbose);
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("generated").join(&options.crate_name));
-
-    if check_only {
-        let drift = output::drift(&out, &files)
-            .with_context(|| format!("cannot read {}", out.display()))?;
-        if drift.is_empty() {
-            println!("ok: {} matches {file}", out.display());
-            return Ok(ExitCode::SUCCESS);
+        print_diagnostics(&diagnostics, args.verbose);
+        output::write_atomic(&out, &files)
+            .with_context(|| format!("cannot write {}", out.display()))?;
+        if args.timings {
+            eprintln!(
+                "timings: load+model {:.0?}, render+format {:.0?}, write {:.0?}",
+                loaded_at - started,
+                rendered_at - loaded_at,
+                rendered_at.elapsed()
+            );
         }
-        println!("{} differs from what {file} produces now:", out.display());
-        for d in &drift {
-            println!("  {d}");
-        }
+        let warnings = diagnostics
+            .items
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count();
         println!(
-            "run `kontrat generate{}` and commit the result",
-            spec_arg(args)
+            "generated {} ({} files, {} operations, {} warning(s)) from {file} in {:.0?}",
+            out.display(),
+            files.len(),
+            contract.operations.len(),
+            warnings,
+            started.elapsed(),
         );
-        return Ok(ExitCode::from(1));
+        if warnings > 0 && !args.verbose {
+            println!("run with --verbose to see the warnings");
+        }
     }
+    Ok(outcome)
+}
 
-    output::write_atomic(&out, &files)
-        .with_context(|| format!("cannot write {}", out.display()))?;
-    if args.timings {
-        eprintln!(
-            "timings: load+model {:.0?}, render+format {:.0?}, write {:.0?}",
-            loaded_at - started,
-            rendered_at - loaded_at,
-            rendered_at.elapsed()
-        );
+/// Renders one back-end: where it goes and its files.
+fn render(
+    args: &GenerateArgs,
+    lang: Lang,
+    contract: &kontrat_generator::model::Contract,
+    spec_file: &str,
+    diagnostics: &mut Diagnostics,
+) -> anyhow::Result<(PathBuf, output::Files)> {
+    let name = args
+        .name
+        .as_deref()
+        .map(rust::package_name)
+        .unwrap_or_else(|| rust::crate_name(contract));
+    match lang {
+        Lang::Rust => {
+            let options = rust::Options {
+                crate_name: name,
+                spec_file: spec_file.to_owned(),
+            };
+            let files = rust::render(contract, &options, diagnostics)?;
+            let out = args
+                .out
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("generated").join(&options.crate_name));
+            Ok((out, files))
+        }
+        Lang::Typescript => {
+            let options = typescript::Options {
+                package_name: name,
+                spec_file: spec_file.to_owned(),
+            };
+            let files = typescript::render(contract, &options)?;
+            let out = args.out.clone().unwrap_or_else(|| {
+                PathBuf::from("generated").join(format!("{}-ts", options.package_name))
+            });
+            Ok((out, files))
+        }
     }
-    let warnings = diagnostics
-        .items
-        .iter()
-        .filter(|d| d.severity == Severity::Warning)
-        .count();
+}
+
+/// Compares one back-end's output with the disk.
+fn check(
+    args: &GenerateArgs,
+    lang: Lang,
+    file: &str,
+    out: &Path,
+    files: &output::Files,
+) -> anyhow::Result<ExitCode> {
+    let drift =
+        output::drift(out, files).with_context(|| format!("cannot read {}", out.display()))?;
+    if drift.is_empty() {
+        println!("ok: {} matches {file}", out.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{} differs from what {file} produces now:", out.display());
+    for d in &drift {
+        println!("  {d}");
+    }
+    let lang_arg = match lang {
+        Lang::Rust => "",
+        Lang::Typescript => " --lang typescript",
+    };
     println!(
-        "generated {} ({} files, {} operations, {} warning(s)) from {file} in {:.0?}",
-        out.display(),
-        files.len(),
-        contract.operations.len(),
-        warnings,
-        started.elapsed(),
+        "run `kontrat generate{lang_arg}{}` and commit the result",
+        spec_arg(args)
     );
-    if warnings > 0 && !args.verbose {
-        println!("run with --verbose to see the warnings");
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(ExitCode::from(1))
 }
 
 fn spec_arg(args: &GenerateArgs) -> String {

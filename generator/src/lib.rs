@@ -19,10 +19,12 @@ pub mod diagnostics;
 pub mod diff;
 pub mod lint;
 pub mod model;
+pub(crate) mod naming;
 pub mod output;
 mod pool;
 pub mod rust;
 pub mod spec;
+pub mod typescript;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Location, Severity};
 

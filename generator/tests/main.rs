@@ -5,3 +5,4 @@ mod fuzz;
 mod lint;
 mod loader;
 mod render;
+mod typescript;

@@ -1,7 +1,6 @@
 //! Wire names → Rust identifiers: deterministic, keyword-safe, ASCII, collision-free.
 
-use std::collections::BTreeSet;
-
+use crate::naming::ascii_words;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Rust keywords (strict, reserved and 2018+ edition ones) that need `r#` or a suffix.
@@ -12,56 +11,6 @@ const KEYWORDS: &[&str] = &[
     "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
     "override", "priv", "try", "typeof", "unsized", "virtual", "yield", "union",
 ];
-
-/// Keeps ASCII letters and digits, turns everything else into word breaks, and spells
-/// out a few symbols that carry meaning in names (`+1` vs `-1`).
-fn ascii_words(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for c in raw.chars() {
-        match c {
-            'a'..='z' | 'A'..='Z' | '0'..='9' => out.push(c),
-            '+' => out.push_str(" plus "),
-            '-' if out.is_empty() => out.push_str("minus "),
-            _ => {
-                // Non-ASCII letters lose their accents where a plain ASCII letter exists
-                // (`ı` → `i`, `ş` → `s`), otherwise become a break.
-                match fold_ascii(c) {
-                    Some(a) => out.push(a),
-                    None => out.push(' '),
-                }
-            }
-        }
-    }
-    out
-}
-
-fn fold_ascii(c: char) -> Option<char> {
-    Some(match c {
-        'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
-        'Á' | 'À' | 'Â' | 'Ä' | 'Ã' | 'Å' => 'A',
-        'ç' | 'ć' | 'č' => 'c',
-        'Ç' | 'Ć' | 'Č' => 'C',
-        'é' | 'è' | 'ê' | 'ë' => 'e',
-        'É' | 'È' | 'Ê' | 'Ë' => 'E',
-        'ğ' => 'g',
-        'Ğ' => 'G',
-        'í' | 'ì' | 'î' | 'ï' | 'ı' => 'i',
-        'Í' | 'Ì' | 'Î' | 'Ï' | 'İ' => 'I',
-        'ñ' => 'n',
-        'Ñ' => 'N',
-        'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' => 'o',
-        'Ó' | 'Ò' | 'Ô' | 'Ö' | 'Õ' | 'Ø' => 'O',
-        'ş' | 'ś' | 'š' => 's',
-        'Ş' | 'Ś' | 'Š' => 'S',
-        'ú' | 'ù' | 'û' | 'ü' => 'u',
-        'Ú' | 'Ù' | 'Û' | 'Ü' => 'U',
-        'ý' | 'ÿ' => 'y',
-        'ž' | 'ź' | 'ż' => 'z',
-        'Ž' | 'Ź' | 'Ż' => 'Z',
-        'ß' => 's',
-        _ => return None,
-    })
-}
 
 /// A `snake_case` identifier for fields, functions and modules.
 pub fn snake(raw: &str) -> String {
@@ -95,38 +44,7 @@ pub fn pascal(raw: &str) -> String {
     s
 }
 
-/// Hands out names unique within one scope, suffixing `2`, `3`, … on collisions, in the
-/// order requests arrive (callers iterate in a deterministic order).
-#[derive(Debug, Default, Clone)]
-pub struct Namespace {
-    taken: BTreeSet<String>,
-}
-
-impl Namespace {
-    /// A namespace with some names reserved up front.
-    pub fn with_reserved(reserved: &[&str]) -> Self {
-        Self {
-            taken: reserved.iter().map(|s| (*s).to_owned()).collect(),
-        }
-    }
-
-    /// `wanted` if free, else `wanted2`, `wanted3`, …; the result is now taken.
-    pub fn claim(&mut self, wanted: &str) -> String {
-        let mut candidate = wanted.to_owned();
-        let mut n = 2;
-        while self.taken.contains(&candidate) {
-            candidate = format!("{wanted}{n}");
-            n += 1;
-        }
-        self.taken.insert(candidate.clone());
-        candidate
-    }
-
-    /// True when `name` is already taken.
-    pub fn is_taken(&self, name: &str) -> bool {
-        self.taken.contains(name)
-    }
-}
+pub use crate::naming::Namespace;
 
 #[cfg(test)]
 mod tests {

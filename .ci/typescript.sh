@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The generated TypeScript package (generated/auth-api-ts, committed; nothing is generated
+# here): type tests with tsc --strict, then the Node test runner against `kontrat mock`.
+# Needs Node >= 20 and npm; uses target/debug/kontrat (built earlier by CI; built if missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+bin="${CARGO_TARGET_DIR:-$root/target}/debug/kontrat"
+
+if [ ! -x "$bin" ]; then
+  cargo build --bin kontrat
+fi
+
+cd tests/typescript
+npm ci --no-audit --no-fund
+npx tsc -p .
+
+log=$(mktemp)
+"$bin" mock --port 0 --quiet 2>"$log" &
+mock_pid=$!
+trap 'kill "$mock_pid" 2>/dev/null || true; rm -f "$log"' EXIT
+url=""
+for _ in $(seq 1 100); do
+  url=$(grep -o 'http://[^ ]*' "$log" | head -1 || true)
+  [ -n "$url" ] && break
+  kill -0 "$mock_pid" 2>/dev/null || { cat "$log"; echo "kontrat mock did not start"; exit 1; }
+  sleep 0.1
+done
+[ -n "$url" ] || { cat "$log"; echo "kontrat mock printed no URL"; exit 1; }
+echo "kontrat mock on $url"
+KONTRAT_MOCK_URL="$url" node --test

@@ -1,0 +1,397 @@
+//! Schemas → TypeScript types: one flat, named declaration per reachable component schema.
+//!
+//! Why these shapes: frontend code reads these types, so they follow what a careful
+//! person writes by hand. Objects are interfaces with JSDoc from the spec; the shared
+//! envelope is one generic `Envelope<T>` and its specialisations are aliases of it;
+//! enums are literal unions that stay open (`| (string & {})`) so a value the server adds
+//! later still type-checks; `oneOf` with a discriminator is a union whose members carry
+//! their tag literal, so `switch (x.kind)` narrows. A component whose request and
+//! response shapes differ (`readOnly` / `writeOnly`) gets a second declaration,
+//! `<Name>Writable`, for requests. Inline schemas stay inline: TypeScript types are
+//! structural, so naming them would add names without adding safety.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::{AdditionalProperties, Contract, Property, Schema, SchemaKind};
+use crate::naming::Namespace;
+
+use super::text::{jsdoc, key, pascal, string};
+
+/// Which way a value travels: it decides whether `readOnly` or `writeOnly` properties exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Sent by the client: `readOnly` properties are left out.
+    Request,
+    /// Sent by the server: `writeOnly` properties are left out.
+    Response,
+}
+
+/// The TypeScript names of the contract's component schemas.
+#[derive(Debug)]
+pub struct TypeNames<'a> {
+    contract: &'a Contract,
+    /// Wire name → (response / shared name, request name when the shapes differ).
+    names: BTreeMap<String, (String, Option<String>)>,
+    /// Component names emitted, in order (reachable ones).
+    pub emitted: Vec<String>,
+    /// The envelope's TypeScript name.
+    pub envelope: Option<String>,
+}
+
+impl<'a> TypeNames<'a> {
+    /// Names every reachable component schema, claiming names from `ns`.
+    pub fn new(contract: &'a Contract, ns: &mut Namespace) -> Self {
+        let reachable = contract.reachable_schemas();
+        let differs = differing(contract, &reachable);
+        let mut names = BTreeMap::new();
+        let mut emitted = Vec::new();
+        for name in &reachable {
+            let ts = ns.claim(&pascal(name));
+            let writable = differs
+                .contains(name)
+                .then(|| ns.claim(&format!("{ts}Writable")));
+            names.insert(name.clone(), (ts, writable));
+            emitted.push(name.clone());
+        }
+        let envelope = contract
+            .envelope
+            .as_ref()
+            .and_then(|e| names.get(&e.schema))
+            .map(|(n, _)| n.clone());
+        Self {
+            contract,
+            names,
+            emitted,
+            envelope,
+        }
+    }
+
+    /// Every declared type name, sorted (for import lists).
+    pub fn all_names(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .names
+            .values()
+            .flat_map(|(n, w)| std::iter::once(n.clone()).chain(w.clone()))
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// The TypeScript name of component `wire` in `dir`.
+    pub fn name(&self, wire: &str, dir: Direction) -> String {
+        match self.names.get(wire) {
+            Some((_, Some(w))) if dir == Direction::Request => w.clone(),
+            Some((n, _)) => n.clone(),
+            None => "unknown".to_owned(),
+        }
+    }
+
+    /// The type expression of `schema`, at `indent` spaces for multi-line object literals.
+    pub fn ty(&self, schema: &Schema, dir: Direction, indent: usize) -> String {
+        let inner = self.kind(schema, dir, indent);
+        if schema.nullable && inner != "unknown" && inner != "null" {
+            format!("{} | null", paren_union(&inner))
+        } else {
+            inner
+        }
+    }
+
+    fn kind(&self, schema: &Schema, dir: Direction, indent: usize) -> String {
+        if let (Some(env), false, Some(data)) = (
+            &self.envelope,
+            schema.ref_name().is_some(),
+            self.contract.envelope_data(schema),
+        ) {
+            return format!("{env}<{}>", self.ty(&data, dir, indent));
+        }
+        match &schema.kind {
+            SchemaKind::Ref(name) => self.name(name, dir),
+            SchemaKind::Any | SchemaKind::Not(_) => "unknown".to_owned(),
+            SchemaKind::Null => "null".to_owned(),
+            SchemaKind::Boolean => "boolean".to_owned(),
+            SchemaKind::Integer(i) if !i.enumeration.is_empty() => {
+                open_union(i.enumeration.iter().map(|v| v.to_string()), "number")
+            }
+            SchemaKind::Number(n) if !n.enumeration.is_empty() => {
+                open_union(n.enumeration.iter().map(|v| format!("{v}")), "number")
+            }
+            SchemaKind::Integer(_) | SchemaKind::Number(_) => "number".to_owned(),
+            SchemaKind::String(s) if !s.enumeration.is_empty() => {
+                open_union(s.enumeration.iter().map(|v| string(v)), "string")
+            }
+            SchemaKind::String(s)
+                if dir == Direction::Request && s.format.as_deref() == Some("binary") =>
+            {
+                "Blob | string".to_owned()
+            }
+            SchemaKind::String(_) => "string".to_owned(),
+            SchemaKind::Array(a) => {
+                let item = self.ty(&a.items, dir, indent);
+                if item
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+                {
+                    format!("{item}[]")
+                } else {
+                    format!("Array<{item}>")
+                }
+            }
+            SchemaKind::Object(o) => self.object(
+                &o.properties,
+                &o.additional,
+                &o.required_elsewhere,
+                dir,
+                indent,
+            ),
+            SchemaKind::AllOf(parts) => join(
+                parts.iter().map(|p| paren_union(&self.ty(p, dir, indent))),
+                " & ",
+            ),
+            SchemaKind::OneOf {
+                variants,
+                discriminator,
+            }
+            | SchemaKind::AnyOf {
+                variants,
+                discriminator,
+            } => join(
+                variants.iter().map(|v| {
+                    let t = self.ty(v, dir, indent);
+                    match (discriminator, v.ref_name()) {
+                        (Some(d), Some(target)) => {
+                            let tags = d.tags_for(target);
+                            let tags = tags.iter().map(|t| string(t)).collect::<Vec<_>>();
+                            format!("({t} & {{ {}: {} }})", key(&d.property), tags.join(" | "))
+                        }
+                        _ => paren_union(&t),
+                    }
+                }),
+                " | ",
+            ),
+        }
+    }
+
+    /// An object literal type (or `Record<string, T>` for a pure map).
+    pub fn object(
+        &self,
+        properties: &[Property],
+        additional: &AdditionalProperties,
+        required_elsewhere: &[String],
+        dir: Direction,
+        indent: usize,
+    ) -> String {
+        self.object_with_slot(
+            properties,
+            additional,
+            required_elsewhere,
+            dir,
+            indent,
+            None,
+        )
+    }
+
+    fn object_with_slot(
+        &self,
+        properties: &[Property],
+        additional: &AdditionalProperties,
+        required_elsewhere: &[String],
+        dir: Direction,
+        indent: usize,
+        slot: Option<&str>,
+    ) -> String {
+        let props: Vec<&Property> = properties.iter().filter(|p| keeps(p, dir)).collect();
+        let extra = match additional {
+            AdditionalProperties::Schema(s) => Some(self.ty(s, dir, indent + 2)),
+            AdditionalProperties::Any => Some("unknown".to_owned()),
+            AdditionalProperties::Unspecified | AdditionalProperties::Forbidden => None,
+        };
+        if props.is_empty() && required_elsewhere.is_empty() {
+            return match extra {
+                Some(t) => format!("Record<string, {t}>"),
+                None => "{}".to_owned(),
+            };
+        }
+        let pad = " ".repeat(indent + 2);
+        let mut out = String::from("{\n");
+        for p in props {
+            let mut paragraphs = Vec::new();
+            if let Some(t) = &p.schema.title {
+                paragraphs.push(t.clone());
+            }
+            if let Some(d) = &p.schema.description {
+                paragraphs.push(d.clone());
+            }
+            if let Some(def) = &p.schema.default {
+                paragraphs.push(format!("Defaults to `{def}` when absent."));
+            }
+            if p.schema.deprecated {
+                paragraphs.push("@deprecated".to_owned());
+            }
+            out.push_str(&jsdoc(&paragraphs, indent + 2));
+            let optional = if p.required { "" } else { "?" };
+            let ty = if slot == Some(p.name.as_str()) {
+                "T".to_owned()
+            } else {
+                self.ty(&p.schema, dir, indent + 2)
+            };
+            out.push_str(&format!("{pad}{}{optional}: {ty};\n", key(&p.name)));
+        }
+        for name in required_elsewhere {
+            out.push_str(&format!("{pad}{}: unknown;\n", key(name)));
+        }
+        if extra.is_some() {
+            // Declared properties would have to fit the index signature; `unknown` always does.
+            out.push_str(&format!("{pad}[key: string]: unknown;\n"));
+        }
+        out.push_str(&" ".repeat(indent));
+        out.push('}');
+        out
+    }
+
+    /// The declarations of `types.d.ts`.
+    pub fn declarations(&self) -> String {
+        let mut out = String::new();
+        for wire in &self.emitted {
+            let schema = &self.contract.schemas[wire];
+            let dirs: &[Direction] = match self.names.get(wire) {
+                Some((_, Some(_))) => &[Direction::Response, Direction::Request],
+                _ => &[Direction::Response],
+            };
+            for &dir in dirs {
+                out.push('\n');
+                let mut paragraphs = Vec::new();
+                if let Some(t) = &schema.title {
+                    paragraphs.push(t.clone());
+                }
+                if let Some(d) = &schema.description {
+                    paragraphs.push(d.clone());
+                }
+                if dir == Direction::Request {
+                    paragraphs.push(format!(
+                        "The request shape of `{}` (without its read-only properties).",
+                        self.name(wire, Direction::Response)
+                    ));
+                }
+                if schema.deprecated {
+                    paragraphs.push("@deprecated".to_owned());
+                }
+                out.push_str(&jsdoc(&paragraphs, 0));
+                out.push_str(&self.declaration(wire, schema, dir));
+            }
+        }
+        out
+    }
+
+    fn declaration(&self, wire: &str, schema: &Schema, dir: Direction) -> String {
+        let name = self.name(wire, dir);
+        let envelope = self.contract.envelope.as_ref();
+        if let (Some(env), SchemaKind::Object(o)) = (envelope, &schema.kind)
+            && env.schema == wire
+        {
+            // The generic envelope: the data slot is the type parameter.
+            let body = self.object_with_slot(
+                &o.properties,
+                &o.additional,
+                &o.required_elsewhere,
+                dir,
+                0,
+                Some(&env.data_property),
+            );
+            return format!("export interface {name}<T = unknown> {body}\n");
+        }
+        match &schema.kind {
+            SchemaKind::Object(o) if !schema.nullable => {
+                let body = self.object(&o.properties, &o.additional, &o.required_elsewhere, dir, 0);
+                if body.starts_with('{') && body != "{}" {
+                    format!("export interface {name} {body}\n")
+                } else {
+                    format!("export type {name} = {body};\n")
+                }
+            }
+            _ => format!("export type {name} = {};\n", self.ty(schema, dir, 0)),
+        }
+    }
+}
+
+/// Whether a property exists in `dir`.
+pub fn keeps(p: &Property, dir: Direction) -> bool {
+    match dir {
+        Direction::Request => !p.schema.read_only,
+        Direction::Response => !p.schema.write_only,
+    }
+}
+
+fn open_union(values: impl Iterator<Item = String>, base: &str) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for v in values {
+        if !parts.contains(&v) {
+            parts.push(v);
+        }
+    }
+    parts.push(format!("({base} & {{}})"));
+    parts.join(" | ")
+}
+
+fn join(parts: impl Iterator<Item = String>, sep: &str) -> String {
+    let parts: Vec<String> = parts.collect();
+    if parts.is_empty() {
+        "unknown".to_owned()
+    } else {
+        parts.join(sep)
+    }
+}
+
+/// Parenthesises a type containing a top-level union so it can sit in `&` or `[]`.
+fn paren_union(t: &str) -> String {
+    let mut depth = 0i32;
+    let mut in_str = false;
+    let mut prev = ' ';
+    for c in t.chars() {
+        match c {
+            '"' if prev != '\\' => in_str = !in_str,
+            '{' | '(' | '<' | '[' if !in_str => depth += 1,
+            '}' | ')' | '>' | ']' if !in_str => depth -= 1,
+            '|' | '&' if !in_str && depth == 0 => return format!("({t})"),
+            _ => {}
+        }
+        prev = if prev == '\\' && c == '\\' { ' ' } else { c };
+    }
+    t.to_owned()
+}
+
+/// Component schemas whose request and response shapes differ, transitively.
+fn differing(contract: &Contract, reachable: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut out: BTreeSet<String> = reachable
+        .iter()
+        .filter(|n| has_direction(&contract.schemas[*n], &BTreeSet::new()))
+        .cloned()
+        .collect();
+    loop {
+        let before = out.len();
+        for n in reachable {
+            if !out.contains(n) && has_direction(&contract.schemas[n], &out) {
+                out.insert(n.clone());
+            }
+        }
+        if out.len() == before {
+            return out;
+        }
+    }
+}
+
+fn has_direction(s: &Schema, differs: &BTreeSet<String>) -> bool {
+    match &s.kind {
+        SchemaKind::Ref(n) => differs.contains(n),
+        SchemaKind::Array(a) => has_direction(&a.items, differs),
+        SchemaKind::Object(o) => {
+            o.properties.iter().any(|p| {
+                p.schema.read_only || p.schema.write_only || has_direction(&p.schema, differs)
+            }) || matches!(&o.additional, AdditionalProperties::Schema(a) if has_direction(a, differs))
+        }
+        SchemaKind::AllOf(v) => v.iter().any(|s| has_direction(s, differs)),
+        SchemaKind::OneOf { variants, .. } | SchemaKind::AnyOf { variants, .. } => {
+            variants.iter().any(|s| has_direction(s, differs))
+        }
+        _ => false,
+    }
+}

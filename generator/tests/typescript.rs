@@ -1,0 +1,191 @@
+//! The TypeScript back-end end to end: determinism, hostile text, the auth package's
+//! shape, and every corpus spec.
+
+use std::path::{Path, PathBuf};
+
+use kontrat_generator::model::Contract;
+use kontrat_generator::output::Files;
+use kontrat_generator::{load_contract, load_contract_str, typescript};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn contract(path: &Path) -> Contract {
+    match load_contract(path) {
+        Ok((contract, _)) => contract,
+        Err(d) => panic!("{} does not load:\n{d}", path.display()),
+    }
+}
+
+fn render(contract: &Contract) -> Files {
+    let options = typescript::Options {
+        package_name: "auth-api".into(),
+        spec_file: "auth.yaml".into(),
+    };
+    typescript::render(contract, &options).expect("renders")
+}
+
+fn auth() -> Files {
+    render(&contract(&workspace().join("spec/auth.yaml")))
+}
+
+#[test]
+fn typescript_rendering_is_deterministic() {
+    assert_eq!(auth(), auth());
+}
+
+#[test]
+fn typescript_auth_package_shape() {
+    let files = auth();
+    let names: Vec<&str> = files.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        [
+            "client.d.ts",
+            "client.js",
+            "index.d.ts",
+            "index.js",
+            "package.json",
+            "runtime.d.ts",
+            "runtime.js",
+            "types.d.ts",
+            "validators.d.ts",
+            "validators.js"
+        ]
+    );
+    let manifest: serde_json::Value = serde_json::from_str(&files["package.json"]).unwrap();
+    assert_eq!(manifest["name"], "auth-api");
+    assert_eq!(manifest["type"], "module");
+    assert_eq!(manifest["exports"]["."]["types"], "./index.d.ts");
+    assert!(manifest.get("dependencies").is_none());
+    let types = &files["types.d.ts"];
+    assert!(types.contains("export interface Envelope<T = unknown> {"));
+    assert!(types.contains("  data: T;"));
+    assert!(types.contains("export type TokenPairEnvelope = Envelope<TokenPair>;"));
+    assert!(types.contains("export type ErrorEnvelope = Envelope<null>;"));
+    assert!(types.contains("tokenType: \"Bearer\" | (string & {});"));
+    let client = &files["client.d.ts"];
+    assert!(client.contains("export type ServerName = \"Production\" | \"Development\";"));
+    assert!(client.contains("  | Failure<409, ErrorEnvelope>"));
+    assert!(
+        client.contains("refreshToken(input: RefreshTokenInput): Promise<RefreshTokenResult>;")
+    );
+    assert!(client.contains("logout(input?: LogoutInput)"));
+    assert!(client.contains("**Production uyarisi:**"));
+    // The operation result does not take the schema's name `LogoutResult`.
+    assert!(client.contains("Promise<LogoutOutcome>"));
+    let js = &files["client.js"];
+    assert_eq!(js.matches("security: [[{ type: \"bearer\" }]]").count(), 2);
+    assert!(js.contains("security: [],"));
+    for file in files
+        .keys()
+        .filter(|f| f.ends_with(".js") || f.ends_with(".ts"))
+    {
+        assert!(!files[file].contains(": any"), "{file} uses any");
+        for import in files[file].lines().filter(|l| l.contains(" from \"")) {
+            assert!(import.contains(".js\""), "{file}: {import}");
+        }
+    }
+}
+
+const HOSTILE: &str = r#"
+openapi: 3.0.3
+info: { title: Evil API, version: 1.0.0, description: "DESC" }
+servers: [{ url: "https://x.example/", description: "Production" }]
+paths:
+  /items/{id}:
+    get:
+      operationId: getItem
+      summary: "DESC"
+      description: "DESC"
+      parameters:
+        - { name: id, in: path, required: true, description: "DESC", schema: { type: string } }
+      responses:
+        '200':
+          description: "DESC"
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/Item' }
+components:
+  schemas:
+    Item:
+      type: object
+      description: "DESC"
+      required: [name]
+      properties:
+        name: { type: string, title: "DESC", description: "DESC", pattern: "^a+$" }
+        kind: { type: string, enum: ["a\"b", "c`d"] }
+"#;
+
+/// Everything but comments: what spec text must never change.
+fn code_only(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("/*") {
+        out.push_str(&rest[..start]);
+        let end = rest[start + 2..].find("*/").expect("comment closes") + start + 4;
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out.lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn typescript_hostile_descriptions_stay_in_comments() {
+    let load = |desc: &str| {
+        let text = HOSTILE.replace("DESC", desc);
+        load_contract_str("evil.yaml", &text)
+            .unwrap_or_else(|d| panic!("{d}"))
+            .0
+    };
+    let plain = render(&load("plain words"));
+    for hostile in [
+        "*/ export const pwned = 1; /*",
+        "` + pwned + `",
+        "${pwned}",
+        "\\\" */ } }); pwned(); //",
+        "line\u{2028}break */",
+    ] {
+        let evil = render(&load(hostile));
+        assert_eq!(
+            plain.keys().collect::<Vec<_>>(),
+            evil.keys().collect::<Vec<_>>()
+        );
+        for (file, text) in &evil {
+            if file == "package.json" {
+                continue;
+            }
+            assert_eq!(
+                code_only(text),
+                code_only(&plain[file]),
+                "{hostile:?} changed the code of {file}"
+            );
+        }
+    }
+}
+
+#[test]
+fn typescript_renders_every_corpus_spec() {
+    let corpus = workspace().join("../shared/corpus");
+    let mut rendered = 0;
+    for dir in ["openapi-3.0", "openapi-3.1"] {
+        let mut specs: Vec<_> = std::fs::read_dir(corpus.join(dir))
+            .expect("../shared/corpus")
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        specs.sort();
+        for spec in specs {
+            let c = contract(&spec);
+            let files = render(&c);
+            assert_eq!(files, render(&c), "{} is not deterministic", spec.display());
+            assert!(files["client.js"].contains("export function createClient"));
+            rendered += 1;
+        }
+    }
+    assert_eq!(rendered, 19);
+}
