@@ -42,7 +42,7 @@ for op in exclusions.UNLOADABLE_OPERATIONS.get(sys.argv[1], []): print("--exclud
     timeout 900 st --config-file "$out/$name.toml" run "$spec" --url "http://127.0.0.1:$port" \
     --mode all --checks all --exclude-checks "$excluded" \
     --phases examples,coverage,fuzzing "${skip[@]}" \
-    --max-examples "$max_examples" --seed 1 --no-color \
+    --max-examples "$max_examples" --seed 1 --generation-database none --no-color \
     --report junit --report-junit-path "$out/$name.junit.xml" >"$out/$name.txt" 2>&1
   rc=$?
   set -e

@@ -57,6 +57,11 @@ else the builtin finds still fails the run.
    a response schema whose 3.1 `examples` keyword holds an OpenAPI examples map instead of
    a JSON Schema array ("Schema Error"), so it tests nothing there. They are left out of
    its run by operationId; the mock's own corpus tests still serve and check them.
+14. Query mutations the wire does not carry (negative_data_rejection, ST201): an empty
+   object writes nothing and `name=` is how form style writes the empty array, so a
+   "string instead of array" or "object instead of integer" case can arrive as a valid
+   request. Let through only when every violation is a query parameter `type` change
+   whose parameter is absent from the URL sent, or an array sent as one empty value.
 """
 
 from __future__ import annotations
@@ -345,6 +350,37 @@ def _array_in_form(failure, case, response):
     return False
 
 
+def _query_mutation_lost(failure, case, response):
+    """True when every violation is a query `type` change that did not reach the wire (14)."""
+    import urllib.parse
+
+    text = str(failure)
+    if not re.search(r"Invalid component: parameters? .* in query", text):
+        return False
+    violations = re.findall(r"violates `(\w+)` at /properties/([^\s]+)", text)
+    if not violations:
+        return False
+    url = urllib.parse.urlsplit(str(response.request.url))
+    sent = urllib.parse.parse_qs(url.query, keep_blank_values=True)
+    raw = case.operation.schema.raw_schema
+    path_item = (raw.get("paths") or {}).get(case.operation.path) or {}
+    declared = {}
+    for p in list(path_item.get("parameters") or []) + list(case.operation.definition.raw.get("parameters") or []):
+        p = _deref(raw, p)
+        if p.get("in") == "query":
+            declared[p.get("name")] = _deref(raw, p.get("schema") or {})
+    for keyword, name in violations:
+        if keyword != "type" or name not in declared:
+            return False
+        values = sent.get(name)
+        if values is None:
+            continue
+        if declared[name].get("type") == "array" and all(v == "" for v in values):
+            continue
+        return False
+    return True
+
+
 def _body_properties(case, media_type):
     """The `properties` of the operation's request body schema for `media_type`."""
     raw = case.operation.schema.raw_schema
@@ -403,6 +439,7 @@ def kontrat_negative_data_rejection(ctx, response, case):
             _names_ignored_header(failure, case, response)
             or _array_in_form(failure, case, response)
             or _multipart_text_only(failure, case, response)
+            or _query_mutation_lost(failure, case, response)
         ):
             return None
         raise
