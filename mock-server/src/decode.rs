@@ -8,8 +8,8 @@
 use std::borrow::Cow;
 
 use kontrat_generator::model::{
-    Contract, ObjectSchema, Parameter, ParameterLocation, ParameterStyle, Schema, SchemaKind,
-    is_json_media_type,
+    Contract, IntegerSchema, ObjectSchema, Parameter, ParameterLocation, ParameterStyle, Schema,
+    SchemaKind, is_json_media_type,
 };
 use serde_json::{Map, Number, Value};
 
@@ -399,7 +399,7 @@ fn open_reading(text: &str) -> Value {
 /// Decodes one scalar by its schema's type.
 pub(crate) fn scalar(schema: &Schema, text: &str) -> Result<Value, String> {
     match &schema.kind {
-        SchemaKind::Integer(i) => integer(text, i.format.as_deref()),
+        SchemaKind::Integer(i) => integer(text, i),
         SchemaKind::Number(_) => text
             .parse::<f64>()
             .ok()
@@ -420,7 +420,8 @@ pub(crate) fn scalar(schema: &Schema, text: &str) -> Result<Value, String> {
 
 /// An integer of any size (JSON Schema integers are unbounded); `int32`/`int64` bounds
 /// are the validator's, except that a value past 64 bits is refused here.
-fn integer(text: &str, format: Option<&str>) -> Result<Value, String> {
+fn integer(text: &str, schema: &IntegerSchema) -> Result<Value, String> {
+    let negative = text.starts_with('-');
     let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err("value is not an integer".to_owned());
@@ -431,19 +432,43 @@ fn integer(text: &str, format: Option<&str>) -> Result<Value, String> {
     if let Ok(n) = text.trim_start_matches('+').parse::<u64>() {
         return Ok(Value::from(n));
     }
-    if matches!(format, Some("int32" | "int64")) {
-        return Err(format!(
-            "value is outside the {} range",
-            format.unwrap_or_default()
-        ));
+    big_integer(negative, digits, schema)
+}
+
+/// An integer past 64 bits, judged exactly here (an `f64` would round it, and a rounded
+/// value fails `multipleOf` it meets): it is beyond every bound the schema can state, so
+/// only the direction matters; what the validator then sees is a 64-bit stand-in that
+/// meets the same remaining constraints.
+fn big_integer(negative: bool, digits: &str, schema: &IntegerSchema) -> Result<Value, String> {
+    if let Some(format @ ("int32" | "int64")) = schema.format.as_deref() {
+        return Err(format!("value is outside the {format} range"));
     }
-    // Past 64 bits: compared by magnitude, which is what bounds need.
-    text.trim_start_matches('+')
-        .parse::<f64>()
-        .ok()
-        .and_then(Number::from_f64)
-        .map(Value::Number)
-        .ok_or_else(|| "value is not an integer".to_owned())
+    if !schema.enumeration.is_empty() {
+        return Err("value is not one of the allowed values".to_owned());
+    }
+    if negative && schema.minimum.is_some() {
+        return Err("value is less than the minimum".to_owned());
+    }
+    if !negative && schema.maximum.is_some() {
+        return Err("value is greater than the maximum".to_owned());
+    }
+    let step = schema
+        .multiple_of
+        .filter(|m| *m != 0)
+        .map_or(1, i64::unsigned_abs);
+    let remainder = digits.bytes().fold(0u128, |r, b| {
+        (r * 10 + u128::from(b - b'0')) % u128::from(step)
+    });
+    if remainder != 0 {
+        return Err(format!("value is not a multiple of {step}"));
+    }
+    // The 64-bit multiple of `step` furthest in the same direction.
+    Ok(if negative {
+        let stand_in = i64::MIN.unsigned_abs() / step * step;
+        Value::from(0i64.saturating_sub_unsigned(stand_in))
+    } else {
+        Value::from(u64::MAX / step * step)
+    })
 }
 
 pub(crate) fn query_values<'q>(

@@ -97,6 +97,16 @@ async fn integers_are_unbounded_unless_their_format_bounds_them() {
         "outside the int64 range",
     )
     .await;
+    // Past 64 bits, judged exactly (an f64 would round away the multiple).
+    accepted(&mock, "/groups/1?step=-27044478526200529920", &[]).await;
+    accepted(&mock, "/groups/1?step=27044478526200529920", &[]).await;
+    refused(
+        &mock,
+        "/groups/1?step=-27044478526200529921",
+        &[],
+        "not a multiple of 20",
+    )
+    .await;
     refused(&mock, "/groups/1?limit=101", &[], "query parameter `limit`").await;
     refused(&mock, "/groups/1?limit=0", &[], "query parameter `limit`").await;
     refused(

@@ -140,19 +140,9 @@ pub fn render(contract: &Contract, types: &TypeNames<'_>, ns: &mut Namespace) ->
     (js, dts)
 }
 
-fn media_entry(
-    contract: &Contract,
-    media_type: &str,
-    media: &MediaType,
-    emitter: &mut Emitter<'_>,
-) -> String {
+fn media_entry(media_type: &str, media: &MediaType, emitter: &mut Emitter<'_>) -> String {
     let json = is_json_media_type(media_type);
-    let essence = media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let essence = crate::model::media_type_essence(media_type).to_ascii_lowercase();
     let mut out = format!("{{ type: {}", string(&essence));
     if json {
         out.push_str(", json: true");
@@ -170,7 +160,6 @@ fn media_entry(
     } else if !is_text(&essence) {
         out.push_str(", binary: true");
     }
-    let _ = contract;
     out.push_str(" }");
     out
 }
@@ -281,7 +270,7 @@ fn descriptor(
         };
         let content: Vec<String> = order_media(&r.content)
             .into_iter()
-            .map(|(m, media)| media_entry(contract, m, media, emitter))
+            .map(|(m, media)| media_entry(m, media, emitter))
             .collect();
         let _ = writeln!(
             out,
@@ -331,12 +320,7 @@ fn body_type(
     dir: Direction,
     indent: usize,
 ) -> String {
-    let essence = media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let essence = crate::model::media_type_essence(media_type).to_ascii_lowercase();
     if is_json_media_type(media_type)
         || essence == "application/x-www-form-urlencoded"
         || essence == "multipart/form-data"
