@@ -41,6 +41,22 @@ fn generate_without_arguments_writes_the_embedded_spec_crate_and_check_passes() 
             "{file} differs from the committed crate"
         );
     }
+    // `check` with no flags covers both committed packages: the TypeScript one too.
+    let check = kontrat(&["check"], dir.path());
+    assert_eq!(check.status.code(), Some(1), "{}", text(&check.stdout));
+    assert!(text(&check.stdout).contains("generated/auth-api-ts differs"));
+    let out = kontrat(&["generate", "--lang", "typescript"], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    for entry in std::fs::read_dir(workspace().join("generated/auth-api-ts")).unwrap() {
+        let name = entry.unwrap().file_name();
+        let written = std::fs::read(dir.path().join("generated/auth-api-ts").join(&name)).unwrap();
+        let committed =
+            std::fs::read(workspace().join("generated/auth-api-ts").join(&name)).unwrap();
+        assert!(
+            written == committed,
+            "{name:?} differs from the committed package"
+        );
+    }
     let check = kontrat(&["check"], dir.path());
     assert_eq!(check.status.code(), Some(0), "{}", text(&check.stdout));
 }
