@@ -8,8 +8,8 @@
 //!
 //! - [`text`]: spec text → comments, string literals, identifiers (nothing else).
 //! - [`types`]: schemas → named TypeScript types (`types.d.ts`).
-//! - [`validators`]: schemas → run-time checks (`validators.js`).
-//! - [`operations`]: operations → the client (`client.js`, `client.d.ts`).
+//! - `validators`: schemas → run-time checks (`validators.js`).
+//! - `operations`: operations → the client (`client.js`, `client.d.ts`).
 //! - `templates/typescript/runtime.*`: the hand-written machinery shared by operations.
 
 mod operations;
