@@ -46,6 +46,8 @@ fn typescript_auth_package_shape() {
             "client.js",
             "index.d.ts",
             "index.js",
+            "msw.d.ts",
+            "msw.js",
             "package.json",
             "runtime.d.ts",
             "runtime.js",
@@ -59,6 +61,33 @@ fn typescript_auth_package_shape() {
     assert_eq!(manifest["type"], "module");
     assert_eq!(manifest["exports"]["."]["types"], "./index.d.ts");
     assert!(manifest.get("dependencies").is_none());
+    // MSW: a subpath export; msw an optional peer that only `msw.*` import.
+    assert_eq!(manifest["exports"]["./msw"]["types"], "./msw.d.ts");
+    assert_eq!(manifest["exports"]["./msw"]["default"], "./msw.js");
+    assert_eq!(manifest["peerDependencies"]["msw"], ">=2");
+    assert_eq!(manifest["peerDependenciesMeta"]["msw"]["optional"], true);
+    for (file, text) in &files {
+        if !file.starts_with("msw.") && file != "package.json" {
+            assert!(!text.contains("\"msw\""), "{file} mentions msw");
+        }
+    }
+    let msw = &files["msw.d.ts"];
+    assert!(
+        msw.contains("export declare function createHandlers(options?: MswOptions): Handlers;")
+    );
+    assert!(msw.contains("  readonly refreshToken: RefreshTokenHandlers;"));
+    assert!(msw.contains("  status200(options?: ServeOptions<TokenPairEnvelope>): HttpHandler;"));
+    assert!(msw.contains("  status409(options?: ServeOptions<ErrorEnvelope>): HttpHandler;"));
+    assert!(msw.contains(
+        "  malformed(options?: MalformedOptions<200 | 400 | 401 | 403 | 404 | 409>): HttpHandler;"
+    ));
+    assert!(msw.contains("  undocumented(options?: UndocumentedOptions): HttpHandler;"));
+    assert!(msw.contains("  networkError(options?: HandlerOptions): HttpHandler;"));
+    let msw = &files["msw.js"];
+    assert!(msw.contains(
+        "live: { success: \"isSuccess\", status: \"statusCode\", timestamp: \"timestamp\" }"
+    ));
+    assert!(msw.contains("undocumented: (o = {}) => undocumented(base, msw1, 418, o),"));
     let types = &files["types.d.ts"];
     assert!(types.contains("export interface Envelope<T = unknown> {"));
     assert!(types.contains("  data: T;"));
@@ -83,7 +112,10 @@ fn typescript_auth_package_shape() {
         .filter(|f| f.ends_with(".js") || f.ends_with(".ts"))
     {
         assert!(!files[file].contains(": any"), "{file} uses any");
-        for import in files[file].lines().filter(|l| l.contains(" from \"")) {
+        for import in files[file]
+            .lines()
+            .filter(|l| l.contains(" from \"") && !l.ends_with(" from \"msw\";"))
+        {
             assert!(import.contains(".js\""), "{file}: {import}");
         }
     }
@@ -169,6 +201,25 @@ fn typescript_hostile_descriptions_stay_in_comments() {
 }
 
 #[test]
+fn typescript_msw_examples_stay_in_string_literals() {
+    let spec = HOSTILE.replace("DESC", "plain").replace(
+        "schema: { $ref: '#/components/schemas/Item' }",
+        "schema: { $ref: '#/components/schemas/Item' }\n              example: { name: \"\\\"); pwned(); (\\\" */ ${x} `\" }",
+    );
+    let c = load_contract_str("evil.yaml", &spec)
+        .unwrap_or_else(|d| panic!("{d}"))
+        .0;
+    let files = render(&c);
+    let value = serde_json::json!({ "name": "\"); pwned(); (\" */ ${x} `" });
+    let literal = typescript::text::string(&serde_json::to_string(&value).unwrap());
+    assert!(
+        files["msw.js"].contains(&format!("example: {literal}")),
+        "{}",
+        files["msw.js"]
+    );
+}
+
+#[test]
 fn typescript_renders_every_corpus_spec() {
     let corpus = workspace().join("../shared/corpus");
     let mut rendered = 0;
@@ -184,6 +235,7 @@ fn typescript_renders_every_corpus_spec() {
             let files = render(&c);
             assert_eq!(files, render(&c), "{} is not deterministic", spec.display());
             assert!(files["client.js"].contains("export function createClient"));
+            assert!(files["msw.js"].contains("export function createHandlers"));
             rendered += 1;
         }
     }
