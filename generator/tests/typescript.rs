@@ -241,3 +241,53 @@ fn typescript_renders_every_corpus_spec() {
     }
     assert_eq!(rendered, 19);
 }
+
+#[test]
+fn typescript_msw_ranges_default_and_failure_paths() {
+    let spec = r#"
+openapi: 3.1.0
+info: { title: Ranges, version: 1.0.0 }
+paths:
+  /a:
+    get:
+      operationId: withDefault
+      responses:
+        '204': { description: none }
+        '4XX':
+          description: client error
+          content: { application/json: { schema: { type: object, properties: { m: { type: string } } } } }
+        default:
+          description: other
+          content: { text/plain: { schema: { type: string }, example: "oops" } }
+  /b/{id}:
+    get:
+      operationId: textOnly
+      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
+      responses:
+        '200':
+          description: text
+          content: { text/plain: { schema: { type: string } } }
+"#;
+    let c = load_contract_str("ranges.yaml", spec)
+        .unwrap_or_else(|d| panic!("{d}"))
+        .0;
+    let files = render(&c);
+    let dts = &files["msw.d.ts"];
+    let js = &files["msw.js"];
+    assert!(dts.contains("  status204(options?: ServeOptions<never>): HttpHandler;"));
+    assert!(dts.contains("  status4xx(options?: ServeOptions<{"));
+    assert!(dts.contains("(default 400). */ status?: number }): HttpHandler;"));
+    assert!(dts.contains("  statusDefault(options?: ServeOptions<string> & {"));
+    // `default` documents every status: no undocumented handler for that operation.
+    assert_eq!(dts.matches("  undocumented(").count(), 1);
+    // Only JSON statuses can be malformed (`4XX`: any status of the range).
+    assert_eq!(dts.matches("  malformed(").count(), 1);
+    assert!(dts.contains("malformed(options?: MalformedOptions<number>)"));
+    assert_eq!(dts.matches("  networkError(").count(), 2);
+    assert!(js.contains("statusDefault: (o = {}) => serve(base, msw0, { status: 500, type: \"text/plain\", example: \"oops\" }, o),"));
+    assert!(js.contains("const msw1 = { method: \"GET\", path: \"/b/{id}\" };"));
+    // An inline response schema's check in client.js reaches validators.js's helpers.
+    let client = &files["client.js"];
+    assert!(client.contains("if (!v.isObject(value)) c.problems.push"));
+    assert!(!client.contains(" isObject("));
+}

@@ -40,7 +40,7 @@ pub fn render(contract: &Contract, types: &TypeNames<'_>, ns: &mut Namespace) ->
             }
         })
         .collect();
-    let mut emitter = Emitter::new(contract, types);
+    let mut emitter = Emitter::imported_as_v(contract, types);
     let mut js = String::from(
         "// The client: one descriptor per operation; `runtime.js` does the rest.\n\nimport { call } from \"./runtime.js\";\nimport * as v from \"./validators.js\";\n",
     );
