@@ -267,6 +267,12 @@ paths:
         '200':
           description: text
           content: { text/plain: { schema: { type: string } } }
+        '201':
+          description: a URL where the example should be
+          content:
+            application/json:
+              schema: { type: array, items: { type: integer, enum: [7] } }
+              example: "/examples/list.json"
 "#;
     let c = load_contract_str("ranges.yaml", spec)
         .unwrap_or_else(|d| panic!("{d}"))
@@ -281,11 +287,15 @@ paths:
     // `default` documents every status: no undocumented handler for that operation.
     assert_eq!(dts.matches("  undocumented(").count(), 1);
     // Only JSON statuses can be malformed (`4XX`: any status of the range).
-    assert_eq!(dts.matches("  malformed(").count(), 1);
+    assert_eq!(dts.matches("  malformed(").count(), 2);
     assert!(dts.contains("malformed(options?: MalformedOptions<number>)"));
+    assert!(dts.contains("malformed(options?: MalformedOptions<201>)"));
     assert_eq!(dts.matches("  networkError(").count(), 2);
     assert!(js.contains("statusDefault: (o = {}) => serve(base, msw0, { status: 500, type: \"text/plain\", example: \"oops\" }, o),"));
     assert!(js.contains("const msw1 = { method: \"GET\", path: \"/b/{id}\" };"));
+    // An example of the wrong JSON type gives way to a synthesised body.
+    assert!(js.contains("status201: (o = {}) => serve(base, msw1, { status: 201, type: \"application/json\", json: true, example: \"[7]\" }, o),"));
+    assert!(dts.contains("Serves a body synthesised from its schema"));
     // An inline response schema's check in client.js reaches validators.js's helpers.
     let client = &files["client.js"];
     assert!(client.contains("if (!v.isObject(value)) c.problems.push"));

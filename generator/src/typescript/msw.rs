@@ -99,12 +99,20 @@ pub fn render(contract: &Contract, types: &TypeNames<'_>, ns: &mut Namespace) ->
                     s.code
                 )
             };
-            let what = if s.media.is_some_and(|(_, m)| m.default_example().is_some()) {
-                "the spec's example"
-            } else if s.media.is_some() {
-                "a body synthesised from its schema"
-            } else {
-                "no body"
+            let what = match s.media {
+                Some((m, media)) if is_json_media_type(m) => {
+                    match served_value(contract, media, s.code) {
+                        Some((_, true)) => "the spec's example",
+                        Some((_, false)) => "a body synthesised from its schema",
+                        None => "no body",
+                    }
+                }
+                Some((_, media))
+                    if media.default_example().is_some_and(|e| e.value.is_string()) =>
+                {
+                    "the spec's example"
+                }
+                _ => "no body",
             };
             dts.push_str(&jsdoc(
                 &[
@@ -247,6 +255,32 @@ fn served(op: &Operation) -> Vec<Served<'_>> {
         .collect()
 }
 
+/// The JSON body a status serves, and whether it is the spec's example: the default
+/// example when it has the schema's JSON type (specs in the wild give a URL string for
+/// an array, say), else a body synthesised from the schema; envelope status and success
+/// flag agree with `code` (`kontrat mock` does the same).
+fn served_value(contract: &Contract, media: &MediaType, code: u16) -> Option<(Value, bool)> {
+    let fitting = media.default_example().map(|e| &e.value).filter(|v| {
+        media
+            .schema
+            .as_ref()
+            .is_none_or(|s| example::fits(contract.resolve(s), v))
+    });
+    let (mut value, from_spec) = match (fitting, &media.schema) {
+        (Some(v), _) => (v.clone(), true),
+        (None, Some(schema)) => (example::response_body(contract, schema, code), false),
+        (None, None) => return None,
+    };
+    if media
+        .schema
+        .as_ref()
+        .is_some_and(|schema| contract.envelope_data(schema).is_some())
+    {
+        example::patch_envelope(contract, &mut value, code);
+    }
+    Some((value, from_spec))
+}
+
 /// The JS literal describing what a status serves.
 fn response_literal(contract: &Contract, s: &Served<'_>) -> String {
     let mut out = format!("{{ status: {}", s.code);
@@ -266,25 +300,7 @@ fn response_literal(contract: &Contract, s: &Served<'_>) -> String {
         let _ = write!(out, ", type: {}", string(&ty));
         if json {
             out.push_str(", json: true");
-            let value: Option<Value> = media
-                .default_example()
-                .map(|e| e.value.clone())
-                .or_else(|| {
-                    media
-                        .schema
-                        .as_ref()
-                        .map(|schema| example::response_body(contract, schema, s.code))
-                })
-                .map(|mut v| {
-                    if media
-                        .schema
-                        .as_ref()
-                        .is_some_and(|schema| contract.envelope_data(schema).is_some())
-                    {
-                        example::patch_envelope(contract, &mut v, s.code);
-                    }
-                    v
-                });
+            let value = served_value(contract, media, s.code).map(|(v, _)| v);
             if let Some(v) = value {
                 let text = serde_json::to_string(&v).unwrap_or_default();
                 let _ = write!(out, ", example: {}", string(&text));
