@@ -258,7 +258,7 @@ fn served(op: &Operation) -> Vec<Served<'_>> {
 /// The JSON body a status serves, and whether it is the spec's example: the default
 /// example when it has the schema's JSON type (specs in the wild give a URL string for
 /// an array, say), else a body synthesised from the schema; envelope status and success
-/// flag agree with `code` (`kontrat mock` does the same).
+/// flag agree with `code` (`kontrat mock` does the same); `{}` when there is no schema.
 fn served_value(contract: &Contract, media: &MediaType, code: u16) -> Option<(Value, bool)> {
     let fitting = media.default_example().map(|e| &e.value).filter(|v| {
         media
@@ -269,7 +269,8 @@ fn served_value(contract: &Contract, media: &MediaType, code: u16) -> Option<(Va
     let (mut value, from_spec) = match (fitting, &media.schema) {
         (Some(v), _) => (v.clone(), true),
         (None, Some(schema)) => (example::response_body(contract, schema, code), false),
-        (None, None) => return None,
+        // JSON with no schema: any JSON will do.
+        (None, None) => (Value::Object(serde_json::Map::new()), false),
     };
     if media
         .schema

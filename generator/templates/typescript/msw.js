@@ -46,6 +46,8 @@ function serve(baseUrl, op, res, options) {
     if (options.body !== undefined) body = res.json ? JSON.stringify(options.body) : options.body;
     else if (res.example !== undefined)
       body = res.json ? JSON.stringify(live(JSON.parse(res.example), res.live, status)) : res.example;
+    // fetch forbids a body on 204, 205 and 304, whatever the spec documents.
+    if (status === 204 || status === 205 || status === 304) body = null;
     return new HttpResponse(body, { status, headers });
   });
 }
