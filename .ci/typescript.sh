@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The generated TypeScript package (generated/auth-api-ts, committed; nothing is generated
-# here): type tests with tsc --strict, then the Node test runner against `kontrat mock`.
+# here): type tests with tsc --strict, then the Node test runner against `kontrat mock`
+# and, for the MSW handlers (`auth-api/msw`), under `msw/node`.
 # Needs Node >= 20 and npm; uses target/debug/kontrat (built earlier by CI; built if missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,4 +29,5 @@ for _ in $(seq 1 100); do
 done
 [ -n "$url" ] || { cat "$log"; echo "kontrat mock printed no URL"; exit 1; }
 echo "kontrat mock on $url"
-KONTRAT_MOCK_URL="$url" node --test
+# The package is linked (node_modules/auth-api); its `import "msw"` must resolve here.
+KONTRAT_MOCK_URL="$url" NODE_OPTIONS=--preserve-symlinks node --test

@@ -194,7 +194,7 @@ async function classify(op, response, strictEnums) {
   }
   const contentType = response.headers.get("content-type") ?? "";
   const essence = contentType.split(";")[0].trim().toLowerCase();
-  const media = entry.content.find((m) => (m.json ? isJson(contentType) : m.type.endsWith("/*") ? essence.startsWith(m.type.slice(0, -1)) : essence === m.type || m.type === "*/*"));
+  const media = entry.content.find((m) => (m.json ? isJson(contentType) : (m.type.endsWith("/*") ? essence.startsWith(m.type.slice(0, -1)) : essence === m.type) || m.type.startsWith("*/")));
   if (!media) {
     const body = await response.text();
     const expected = entry.content.map((m) => m.type).join(" or ");

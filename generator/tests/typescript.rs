@@ -46,6 +46,8 @@ fn typescript_auth_package_shape() {
             "client.js",
             "index.d.ts",
             "index.js",
+            "msw.d.ts",
+            "msw.js",
             "package.json",
             "runtime.d.ts",
             "runtime.js",
@@ -59,6 +61,33 @@ fn typescript_auth_package_shape() {
     assert_eq!(manifest["type"], "module");
     assert_eq!(manifest["exports"]["."]["types"], "./index.d.ts");
     assert!(manifest.get("dependencies").is_none());
+    // MSW: a subpath export; msw an optional peer that only `msw.*` import.
+    assert_eq!(manifest["exports"]["./msw"]["types"], "./msw.d.ts");
+    assert_eq!(manifest["exports"]["./msw"]["default"], "./msw.js");
+    assert_eq!(manifest["peerDependencies"]["msw"], ">=2");
+    assert_eq!(manifest["peerDependenciesMeta"]["msw"]["optional"], true);
+    for (file, text) in &files {
+        if !file.starts_with("msw.") && file != "package.json" {
+            assert!(!text.contains("\"msw\""), "{file} mentions msw");
+        }
+    }
+    let msw = &files["msw.d.ts"];
+    assert!(
+        msw.contains("export declare function createHandlers(options?: MswOptions): Handlers;")
+    );
+    assert!(msw.contains("  readonly refreshToken: RefreshTokenHandlers;"));
+    assert!(msw.contains("  status200(options?: ServeOptions<TokenPairEnvelope>): HttpHandler;"));
+    assert!(msw.contains("  status409(options?: ServeOptions<ErrorEnvelope>): HttpHandler;"));
+    assert!(msw.contains(
+        "  malformed(options?: MalformedOptions<200 | 400 | 401 | 403 | 404 | 409>): HttpHandler;"
+    ));
+    assert!(msw.contains("  undocumented(options?: UndocumentedOptions): HttpHandler;"));
+    assert!(msw.contains("  networkError(options?: HandlerOptions): HttpHandler;"));
+    let msw = &files["msw.js"];
+    assert!(msw.contains(
+        "live: { success: \"isSuccess\", status: \"statusCode\", timestamp: \"timestamp\" }"
+    ));
+    assert!(msw.contains("undocumented: (o = {}) => undocumented(base, msw1, 418, o),"));
     let types = &files["types.d.ts"];
     assert!(types.contains("export interface Envelope<T = unknown> {"));
     assert!(types.contains("  data: T;"));
@@ -83,7 +112,10 @@ fn typescript_auth_package_shape() {
         .filter(|f| f.ends_with(".js") || f.ends_with(".ts"))
     {
         assert!(!files[file].contains(": any"), "{file} uses any");
-        for import in files[file].lines().filter(|l| l.contains(" from \"")) {
+        for import in files[file]
+            .lines()
+            .filter(|l| l.contains(" from \"") && !l.ends_with(" from \"msw\";"))
+        {
             assert!(import.contains(".js\""), "{file}: {import}");
         }
     }
@@ -169,6 +201,25 @@ fn typescript_hostile_descriptions_stay_in_comments() {
 }
 
 #[test]
+fn typescript_msw_examples_stay_in_string_literals() {
+    let spec = HOSTILE.replace("DESC", "plain").replace(
+        "schema: { $ref: '#/components/schemas/Item' }",
+        "schema: { $ref: '#/components/schemas/Item' }\n              example: { name: \"\\\"); pwned(); (\\\" */ ${x} `\" }",
+    );
+    let c = load_contract_str("evil.yaml", &spec)
+        .unwrap_or_else(|d| panic!("{d}"))
+        .0;
+    let files = render(&c);
+    let value = serde_json::json!({ "name": "\"); pwned(); (\" */ ${x} `" });
+    let literal = typescript::text::string(&serde_json::to_string(&value).unwrap());
+    assert!(
+        files["msw.js"].contains(&format!("example: {literal}")),
+        "{}",
+        files["msw.js"]
+    );
+}
+
+#[test]
 fn typescript_renders_every_corpus_spec() {
     let corpus = workspace().join("../shared/corpus");
     let mut rendered = 0;
@@ -184,8 +235,69 @@ fn typescript_renders_every_corpus_spec() {
             let files = render(&c);
             assert_eq!(files, render(&c), "{} is not deterministic", spec.display());
             assert!(files["client.js"].contains("export function createClient"));
+            assert!(files["msw.js"].contains("export function createHandlers"));
             rendered += 1;
         }
     }
     assert_eq!(rendered, 19);
+}
+
+#[test]
+fn typescript_msw_ranges_default_and_failure_paths() {
+    let spec = r#"
+openapi: 3.1.0
+info: { title: Ranges, version: 1.0.0 }
+paths:
+  /a:
+    get:
+      operationId: withDefault
+      responses:
+        '204': { description: none }
+        '4XX':
+          description: client error
+          content: { application/json: { schema: { type: object, properties: { m: { type: string } } } } }
+        default:
+          description: other
+          content: { text/plain: { schema: { type: string }, example: "oops" } }
+  /b/{id}:
+    get:
+      operationId: textOnly
+      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
+      responses:
+        '200':
+          description: text
+          content: { text/plain: { schema: { type: string } } }
+        '201':
+          description: a URL where the example should be
+          content:
+            application/json:
+              schema: { type: array, items: { type: integer, enum: [7] } }
+              example: "/examples/list.json"
+"#;
+    let c = load_contract_str("ranges.yaml", spec)
+        .unwrap_or_else(|d| panic!("{d}"))
+        .0;
+    let files = render(&c);
+    let dts = &files["msw.d.ts"];
+    let js = &files["msw.js"];
+    assert!(dts.contains("  status204(options?: ServeOptions<never>): HttpHandler;"));
+    assert!(dts.contains("  status4xx(options?: ServeOptions<{"));
+    assert!(dts.contains("(default 400). */ status?: number }): HttpHandler;"));
+    assert!(dts.contains("  statusDefault(options?: ServeOptions<string> & {"));
+    // `default` documents every status: no undocumented handler for that operation.
+    assert_eq!(dts.matches("  undocumented(").count(), 1);
+    // Only JSON statuses can be malformed (`4XX`: any status of the range).
+    assert_eq!(dts.matches("  malformed(").count(), 2);
+    assert!(dts.contains("malformed(options?: MalformedOptions<number>)"));
+    assert!(dts.contains("malformed(options?: MalformedOptions<201>)"));
+    assert_eq!(dts.matches("  networkError(").count(), 2);
+    assert!(js.contains("statusDefault: (o = {}) => serve(base, msw0, { status: 500, type: \"text/plain\", example: \"oops\" }, o),"));
+    assert!(js.contains("const msw1 = { method: \"GET\", path: \"/b/{id}\" };"));
+    // An example of the wrong JSON type gives way to a synthesised body.
+    assert!(js.contains("status201: (o = {}) => serve(base, msw1, { status: 201, type: \"application/json\", json: true, example: \"[7]\" }, o),"));
+    assert!(dts.contains("Serves a body synthesised from its schema"));
+    // An inline response schema's check in client.js reaches validators.js's helpers.
+    let client = &files["client.js"];
+    assert!(client.contains("if (!v.isObject(value)) c.problems.push"));
+    assert!(!client.contains(" isObject("));
 }

@@ -82,3 +82,41 @@ export function types(value: unknown): void {
   const e: Envelope<number> = { isSuccess: true, statusCode: 200, data: 1, errors: [], timestamp: "" };
   void e;
 }
+
+// MSW handlers (`auth-api/msw`): typed override bodies and options.
+import { createHandlers, type Handlers } from "auth-api/msw";
+import type { HttpHandler } from "msw";
+
+const handlers: Handlers = createHandlers({ baseUrl: "http://127.0.0.1:4010" });
+export const mswHandlers: HttpHandler[] = [
+  handlers.refreshToken.status200(),
+  handlers.refreshToken.status200({ delay: 100, once: true, headers: { "x-trace": "1" } }),
+  handlers.refreshToken.status200({
+    body: {
+      isSuccess: true,
+      statusCode: 200,
+      data: { accessToken: "a.b.c", refreshToken: "r", expiresIn: 900, tokenType: "Bearer" },
+      errors: [],
+      timestamp: "2030-01-01T00:00:00.000Z",
+    },
+  }),
+  handlers.logout.status409({
+    body: { isSuccess: false, statusCode: 409, data: null, errors: ["taken"], timestamp: "2030-01-01T00:00:00.000Z" },
+  }),
+  handlers.logout.undocumented({ status: 502, body: "bad gateway" }),
+  handlers.logout.malformed({ status: 401, contentType: "text/html" }),
+  handlers.revokeRefreshToken.networkError({ delay: "real" }),
+  createHandlers().logout.status200(),
+  // @ts-expect-error: an override body of the wrong shape
+  handlers.refreshToken.status200({ body: { isSuccess: true } }),
+  // @ts-expect-error: a 409 body is an error envelope, not a token pair envelope
+  handlers.refreshToken.status409({ body: { isSuccess: true, statusCode: 200, data: { accessToken: "a", refreshToken: "r", expiresIn: 1, tokenType: "Bearer" }, errors: [], timestamp: "t" } }),
+  // @ts-expect-error: malformed takes documented JSON statuses only
+  handlers.logout.malformed({ status: 418 }),
+  // @ts-expect-error: not an operation
+  handlers.login.status200(),
+  // @ts-expect-error: not a documented status
+  handlers.logout.status201(),
+  // @ts-expect-error: delay is milliseconds, "real" or "infinite"
+  handlers.logout.status200({ delay: "slow" }),
+];

@@ -10,8 +10,10 @@
 //! - [`types`]: schemas → named TypeScript types (`types.d.ts`).
 //! - `validators`: schemas → run-time checks (`validators.js`).
 //! - `operations`: operations → the client (`client.js`, `client.d.ts`).
+//! - `msw`: operations → MSW handlers (`msw.js`, `msw.d.ts`; the `./msw` export).
 //! - `templates/typescript/runtime.*`: the hand-written machinery shared by operations.
 
+mod msw;
 mod operations;
 pub mod text;
 pub mod types;
@@ -55,6 +57,13 @@ const RESERVED: &[&str] = &[
     "Error",
     "Failure",
     "FormData",
+    "HandlerOptions",
+    "Handlers",
+    "HttpHandler",
+    "MalformedOptions",
+    "MswOptions",
+    "ServeOptions",
+    "UndocumentedOptions",
     "Function",
     "HeaderValue",
     "Headers",
@@ -119,6 +128,10 @@ pub fn render(contract: &Contract, options: &Options) -> Result<Files, RenderErr
     files.insert("client.js".into(), format!("{header}{client_js}"));
     files.insert("client.d.ts".into(), format!("{header}{client_dts}"));
 
+    let (msw_js, msw_dts) = msw::render(contract, &types, &mut ns);
+    files.insert("msw.js".into(), format!("{header}{msw_js}"));
+    files.insert("msw.d.ts".into(), format!("{header}{msw_dts}"));
+
     files.insert(
         "runtime.js".into(),
         format!(
@@ -176,8 +189,11 @@ pub fn render(contract: &Contract, options: &Options) -> Result<Files, RenderErr
         "types": "./index.d.ts",
         "exports": {
             ".": { "types": "./index.d.ts", "default": "./index.js" },
+            "./msw": { "types": "./msw.d.ts", "default": "./msw.js" },
             "./package.json": "./package.json"
         },
+        "peerDependencies": { "msw": ">=2" },
+        "peerDependenciesMeta": { "msw": { "optional": true } },
         "engines": { "node": ">=20" },
         "files": ["*.js", "*.d.ts"]
     });

@@ -27,12 +27,11 @@ struct Names {
 
 /// Renders `client.js` and `client.d.ts`.
 pub fn render(contract: &Contract, types: &TypeNames<'_>, ns: &mut Namespace) -> (String, String) {
-    let mut methods = Namespace::default();
     let names: Vec<Names> = contract
         .operations
         .iter()
-        .map(|op| {
-            let method = methods.claim(&camel(&op.id));
+        .zip(method_names(contract))
+        .map(|(op, method)| {
             let base = pascal(&op.id);
             Names {
                 input: claim_first(ns, &[format!("{base}Input"), format!("{base}Args")]),
@@ -41,7 +40,7 @@ pub fn render(contract: &Contract, types: &TypeNames<'_>, ns: &mut Namespace) ->
             }
         })
         .collect();
-    let mut emitter = Emitter::new(contract, types);
+    let mut emitter = Emitter::imported_as_v(contract, types);
     let mut js = String::from(
         "// The client: one descriptor per operation; `runtime.js` does the rest.\n\nimport { call } from \"./runtime.js\";\nimport * as v from \"./validators.js\";\n",
     );
@@ -138,6 +137,16 @@ pub fn render(contract: &Contract, types: &TypeNames<'_>, ns: &mut Namespace) ->
     dts.push_str(&client_type);
     dts.push_str("\n/** A client for the API: `createClient({ baseUrl })` or `createClient({ server: \"…\" })`. */\nexport declare function createClient(options: ClientOptions): Client;\n");
     (js, dts)
+}
+
+/// The client's method name of each operation, in order (lowerCamelCase operationIds).
+pub(super) fn method_names(contract: &Contract) -> Vec<String> {
+    let mut methods = Namespace::default();
+    contract
+        .operations
+        .iter()
+        .map(|op| methods.claim(&camel(&op.id)))
+        .collect()
 }
 
 fn media_entry(media_type: &str, media: &MediaType, emitter: &mut Emitter<'_>) -> String {
@@ -283,7 +292,9 @@ fn descriptor(
 }
 
 /// JSON media types first, then the others in order: the first match wins at run time.
-fn order_media(content: &std::collections::BTreeMap<String, MediaType>) -> Vec<(&str, &MediaType)> {
+pub(super) fn order_media(
+    content: &std::collections::BTreeMap<String, MediaType>,
+) -> Vec<(&str, &MediaType)> {
     let mut v: Vec<(&str, &MediaType)> = content.iter().map(|(k, m)| (k.as_str(), m)).collect();
     v.sort_by_key(|(k, _)| !is_json_media_type(k));
     v
@@ -313,7 +324,7 @@ fn pick_body(body: &crate::model::RequestBody) -> Option<(String, &'static str)>
     Some((m.clone(), encoding))
 }
 
-fn body_type(
+pub(super) fn body_type(
     types: &TypeNames<'_>,
     media_type: &str,
     media: &MediaType,

@@ -19,6 +19,9 @@ pub struct Emitter<'a> {
     contract: &'a Contract,
     names: &'a TypeNames<'a>,
     counter: usize,
+    /// How code reaches the helpers and `check…` functions: `""` inside
+    /// `validators.js`, `"v."` in `client.js` (which imports it as `v`).
+    scope: &'static str,
 }
 
 impl<'a> Emitter<'a> {
@@ -28,7 +31,22 @@ impl<'a> Emitter<'a> {
             contract,
             names,
             counter: 0,
+            scope: "",
         }
+    }
+
+    /// An emitter for inline checks written outside `validators.js`, which reach its
+    /// helpers and `check…` functions through `import * as v`.
+    pub fn imported_as_v(contract: &'a Contract, names: &'a TypeNames<'a>) -> Self {
+        Self {
+            scope: "v.",
+            ..Self::new(contract, names)
+        }
+    }
+
+    /// A call-able reference to the `check…` function of component `wire`.
+    fn check_ref(&self, wire: &str) -> String {
+        format!("{}{}", self.scope, self.check_name(wire))
     }
 
     /// The `check…` function name of component `wire`.
@@ -59,7 +77,7 @@ impl<'a> Emitter<'a> {
             |msg: &str| format!("c.problems.push({p} + {});", string(&format!(": {msg}")));
         match &s.kind {
             SchemaKind::Ref(name) => {
-                let _ = writeln!(out, "{pad}{}({v}, {p}, c);", self.check_name(name));
+                let _ = writeln!(out, "{pad}{}({v}, {p}, c);", self.check_ref(name));
             }
             SchemaKind::Any => {}
             SchemaKind::Not(inner) => {
@@ -178,7 +196,8 @@ impl<'a> Emitter<'a> {
                 if let Some(pattern) = &st.pattern {
                     let _ = writeln!(
                         out,
-                        "{inner}if (!matches({}, {v})) {}",
+                        "{inner}if (!{}matches({}, {v})) {}",
+                        self.scope,
                         string(pattern),
                         problem(&format!("does not match the pattern {pattern}"))
                     );
@@ -244,10 +263,11 @@ impl<'a> Emitter<'a> {
             }
             SchemaKind::Object(o) => {
                 let guard = if s.type_implied {
-                    format!("if (isObject({v})) {{")
+                    format!("if ({}isObject({v})) {{", self.scope)
                 } else {
                     format!(
-                        "if (!isObject({v})) {} else {{",
+                        "if (!{}isObject({v})) {} else {{",
+                        self.scope,
                         problem("expected an object")
                     )
                 };
@@ -347,7 +367,8 @@ impl<'a> Emitter<'a> {
                     let tag = self.fresh("tag");
                     let _ = writeln!(
                         out,
-                        "{pad}if (!isObject({v})) {} else {{",
+                        "{pad}if (!{}isObject({v})) {} else {{",
+                        self.scope,
                         problem("expected an object")
                     );
                     let _ = writeln!(out, "{pad}  const {tag} = {v}[{}];", string(&d.property));
@@ -358,7 +379,7 @@ impl<'a> Emitter<'a> {
                             let _ = writeln!(out, "{pad}    case {}:", string(&t));
                         }
                         let _ =
-                            writeln!(out, "{pad}      {}({v}, {p}, c);", self.check_name(target));
+                            writeln!(out, "{pad}      {}({v}, {p}, c);", self.check_ref(target));
                         let _ = writeln!(out, "{pad}      break;");
                     }
                     let _ = writeln!(out, "{pad}    default:");
@@ -510,14 +531,15 @@ fn num(n: f64) -> String {
 
 const HELPERS: &str = r#"// Run-time checks of response bodies, generated from the spec. No dependencies.
 
-function isObject(v) {
+/** @internal */
+export function isObject(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 const patterns = new Map();
 
-/** Tests an ECMA 262 pattern with the `u` flag; a pattern JavaScript rejects is not checked. */
-function matches(pattern, value) {
+/** Tests an ECMA 262 pattern with the `u` flag; a pattern JavaScript rejects is not checked. @internal */
+export function matches(pattern, value) {
   let re = patterns.get(pattern);
   if (re === undefined) {
     try {
