@@ -183,19 +183,11 @@ fn parameters(compiled: &Compiled, op_index: usize, req: &Request<'_>, problems:
         return;
     }
     let query: Vec<_> = form_urlencoded::parse(req.query.unwrap_or_default().as_bytes()).collect();
-    // Keys an exploded object parameter must not take as its own free-form properties.
-    let claimed: Vec<&str> = op
-        .parameters
-        .iter()
-        .filter(|p| p.location == ParameterLocation::Query)
-        .map(|p| p.name.as_str())
-        .chain(compiled.contract.query_api_keys())
-        .collect();
     let sources = decode::Sources {
         query: &query,
         headers: req.headers,
         path_params: req.path_params,
-        claimed: &claimed,
+        claimed: &compiled.operations[op_index].claimed_query_keys,
     };
     for (i, p) in op.parameters.iter().enumerate() {
         let what = format!("{} parameter `{}`", p.location.as_str(), p.name);

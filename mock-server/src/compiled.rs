@@ -36,6 +36,9 @@ pub(crate) struct OperationPlan {
     pub responses: Vec<Vec<MediaPlan>>,
     /// Per documented response, the values of its required headers.
     pub headers: Vec<OnceLock<Vec<(HeaderName, HeaderValue)>>>,
+    /// Query keys that belong to a parameter or an API key, which an exploded object
+    /// parameter must not take as its own free-form properties (made once, not per request).
+    pub claimed_query_keys: Vec<String>,
 }
 
 pub(crate) struct MediaPlan {
@@ -118,6 +121,14 @@ impl Compiled {
                     })
                     .collect(),
                 headers: op.responses.iter().map(|_| OnceLock::new()).collect(),
+                claimed_query_keys: op
+                    .parameters
+                    .iter()
+                    .filter(|p| p.location == kontrat_generator::model::ParameterLocation::Query)
+                    .map(|p| p.name.as_str())
+                    .chain(contract.query_api_keys())
+                    .map(str::to_owned)
+                    .collect(),
             })
             .collect();
         Self {

@@ -23,7 +23,7 @@ pub(crate) struct Sources<'a> {
     pub path_params: &'a [(String, String)],
     /// Query keys that belong to another parameter or an API key (not to an exploded
     /// object's free-form properties).
-    pub claimed: &'a [&'a str],
+    pub claimed: &'a [String],
 }
 
 /// The readings of parameter `p`: `Ok(None)` when the request does not carry it,
@@ -314,7 +314,7 @@ fn object_readings(
                 )
             });
             for (k, v) in src.query {
-                if declared(k) || (free && !src.claimed.contains(&k.as_ref())) {
+                if declared(k) || (free && !src.claimed.iter().any(|c| c == k)) {
                     push(k, v);
                 }
             }

@@ -312,13 +312,11 @@ fn format_bounds(m: &mut Map<String, Value>, format: &str) {
         "int64" => (i64::MIN, i64::MAX),
         _ => return,
     };
-    let keep = |m: &Map<String, Value>, key: &str, tighter: &dyn Fn(i64) -> bool| {
-        m.get(key).and_then(Value::as_i64).is_some_and(tighter)
-    };
-    if !keep(m, "minimum", &|v| v >= low) {
+    let own = |m: &Map<String, Value>, key: &str| m.get(key).and_then(Value::as_i64);
+    if own(m, "minimum").is_none_or(|v| v < low) {
         m.insert("minimum".into(), json!(low));
     }
-    if !keep(m, "maximum", &|v| v <= high) {
+    if own(m, "maximum").is_none_or(|v| v > high) {
         m.insert("maximum".into(), json!(high));
     }
 }
