@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The generated TypeScript package (generated/auth-api-ts, committed; nothing is generated
 # here): type tests with tsc --strict, then the Node test runner against `kontrat mock`
-# and, for the MSW handlers (`auth-api/msw`), under `msw/node`.
+# and, for the MSW handlers (`auth-api/msw`), under `msw/node`; then headless Chromium
+# (Debian's package, installed here when missing) loading the package with no bundler.
 # Needs Node >= 20 and npm; uses target/debug/kontrat (built earlier by CI; built if missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,13 @@ bin="${CARGO_TARGET_DIR:-$root/target}/debug/kontrat"
 if [ ! -x "$bin" ]; then
   cargo build --bin kontrat
 fi
+
+if [ ! -x /usr/bin/chromium ]; then
+  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+fi
+/usr/bin/chromium --version
+# The browser test fails here, rather than skipping, when Chromium cannot start.
+export KONTRAT_REQUIRE_BROWSER=1
 
 cd tests/typescript
 npm ci --no-audit --no-fund

@@ -4,9 +4,7 @@
 // `$KONTRAT_BIN mock --port 0` (default ../../target/debug/kontrat) and stops it.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { createServer } from "node:http";
-import { fileURLToPath } from "node:url";
 
 import {
   createClient,
@@ -16,30 +14,19 @@ import {
   validateTokenPair,
   isErrorEnvelope,
 } from "../../generated/auth-api-ts/index.js";
+import { startMock } from "./support/mock.mjs";
 
-const here = fileURLToPath(new URL(".", import.meta.url));
 const TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl";
 const REFRESH = "3f8c1e0a9b7d4c2e8f6a5b4c3d2e1f0a";
-let mockUrl = process.env.KONTRAT_MOCK_URL;
+let mockUrl;
 let mock;
 
 before(async () => {
-  if (mockUrl) return;
-  const bin = process.env.KONTRAT_BIN ?? `${here}../../target/debug/kontrat`;
-  mock = spawn(bin, ["mock", "--port", "0", "--quiet"], { stdio: ["ignore", "ignore", "pipe"] });
-  mockUrl = await new Promise((resolve, reject) => {
-    let seen = "";
-    mock.on("error", reject);
-    mock.on("exit", (code) => reject(new Error(`kontrat mock exited with ${code}: ${seen}`)));
-    mock.stderr.on("data", (chunk) => {
-      seen += chunk;
-      const m = /on (http:\/\/[^\s]+)/.exec(seen);
-      if (m) resolve(m[1]);
-    });
-  });
+  mock = await startMock();
+  mockUrl = mock.url;
 });
 
-after(() => mock?.kill());
+after(() => mock?.stop());
 
 /** A client whose fetch records the Authorization header of every request. */
 function recording(options = {}) {
