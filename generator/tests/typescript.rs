@@ -200,12 +200,24 @@ fn typescript_hostile_descriptions_stay_in_comments() {
     }
 }
 
-#[test]
-fn typescript_msw_examples_stay_in_string_literals() {
+/// The hostile spec with an example for `Item` (whose `name` must match `^a+$`).
+fn with_item_example(example: &str, pattern: bool) -> String {
     let spec = HOSTILE.replace("DESC", "plain").replace(
         "schema: { $ref: '#/components/schemas/Item' }",
-        "schema: { $ref: '#/components/schemas/Item' }\n              example: { name: \"\\\"); pwned(); (\\\" */ ${x} `\" }",
+        &format!(
+            "schema: {{ $ref: '#/components/schemas/Item' }}\n              example: {example}"
+        ),
     );
+    if pattern {
+        spec
+    } else {
+        spec.replace(", pattern: \"^a+$\"", "")
+    }
+}
+
+#[test]
+fn typescript_msw_examples_stay_in_string_literals() {
+    let spec = with_item_example("{ name: \"\\\"); pwned(); (\\\" */ ${x} `\" }", false);
     let c = load_contract_str("evil.yaml", &spec)
         .unwrap_or_else(|d| panic!("{d}"))
         .0;
@@ -216,6 +228,32 @@ fn typescript_msw_examples_stay_in_string_literals() {
         files["msw.js"].contains(&format!("example: {literal}")),
         "{}",
         files["msw.js"]
+    );
+}
+
+/// An example that breaks its own schema is not served: the MSW handler serves what
+/// `kontrat mock` serves, a value that validates (the contract is the law).
+#[test]
+fn typescript_msw_replaces_an_example_that_breaks_its_schema() {
+    let served = |spec: &str| {
+        let c = load_contract_str("item.yaml", spec)
+            .unwrap_or_else(|d| panic!("{d}"))
+            .0;
+        let msw = render(&c).remove("msw.js").unwrap();
+        let at = msw.find("example: ").expect("an example is served");
+        let literal = &msw[at + "example: ".len()..];
+        let literal = &literal[..literal.find("\", ").or(literal.find("\" }")).unwrap() + 1];
+        // The literal is a JS string of JSON; JSON string escapes are a superset here.
+        let json: String = serde_json::from_str(literal).unwrap();
+        serde_json::from_str::<serde_json::Value>(&json).unwrap()
+    };
+    let valid = served(&with_item_example("{ name: aaa }", true));
+    assert_eq!(valid, serde_json::json!({ "name": "aaa" }));
+    let replaced = served(&with_item_example("{ name: bbb }", true));
+    let name = replaced["name"].as_str().expect("a name");
+    assert!(
+        !name.is_empty() && name.chars().all(|c| c == 'a'),
+        "{replaced}"
     );
 }
 
