@@ -339,3 +339,31 @@ paths:
     assert!(client.contains("if (!v.isObject(value)) c.problems.push"));
     assert!(!client.contains(" isObject("));
 }
+
+/// Enums a client reads stay open (a value the server adds later type-checks); inline
+/// enums it sends are closed, so a typo fails `tsc`.
+#[test]
+fn typescript_enums_open_when_read_closed_when_sent() {
+    let files = render(&contract(
+        &workspace().join("generator/tests/fixtures/render/petstore.yaml"),
+    ));
+    let types = &files["types.d.ts"];
+    let values = r#""available" | "pending" | "sold" | "+1" | "-1" | "with space""#;
+    let read = types.find("export interface NewPet {").expect("NewPet");
+    let sent = types
+        .find("export interface NewPetWritable {")
+        .expect("NewPetWritable");
+    let (response, request) = if read < sent {
+        (&types[read..sent], &types[sent..])
+    } else {
+        (&types[read..], &types[sent..read])
+    };
+    assert!(
+        response.contains(&format!("status?: {values} | (string & {{}});")),
+        "{response}"
+    );
+    assert!(
+        request.contains(&format!("status?: {values};")),
+        "{request}"
+    );
+}
