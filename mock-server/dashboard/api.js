@@ -22,8 +22,13 @@ async function call(method, path, body) {
   return response.json();
 }
 
-/** The contract as the dashboard shows it. */
-export const contract = () => call("GET", "/contract");
+/** The contract as the dashboard shows it: a plain fetch, so the page's preload of the
+ * same URL (which starts with the page, not after the scripts) answers the first one. */
+export async function contract() {
+  const response = await fetch(`${BASE}/contract`);
+  if (!response.ok) throw new Error(`GET ${BASE}/contract: ${response.status}`);
+  return response.json();
+}
 /** Forces `operation` to answer `forced` ({status, example}). */
 export const force = (operation, forced) => call("PUT", `/force/${encodeURIComponent(operation)}`, forced);
 /** Back to normal answers for `operation`. */

@@ -283,8 +283,17 @@ function plainDescription(nodes) {
   return fragment.textContent ?? "";
 }
 
+/** A closed "JSON Schema" disclosure; its text is made when first opened (most never are,
+ * and there is one per body). */
 function schemaDetails(schema) {
-  return h("details", { class: "schema" }, h("summary", {}, "JSON Schema"), h("pre", {}, h("code", {}, pretty(schema))));
+  const details = h("details", { class: "schema" }, h("summary", {}, "JSON Schema"));
+  details.addEventListener(
+    "toggle",
+    () => {
+      if (details.open && details.childElementCount === 1) details.append(h("pre", {}, h("code", {}, pretty(schema))));
+    },
+  );
+  return details;
 }
 
 function codeBlock(text, copyLabel) {

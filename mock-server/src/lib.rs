@@ -131,6 +131,8 @@ struct Shared {
     journal: journal::Journal,
     /// Wakes the dashboard's event streams.
     changes: changes::Changes,
+    /// The dashboard's view of the contract, made once per contract.
+    dashboard: dashboard::ViewCache,
     /// Why the spec file's last change is not served, until a change that loads.
     reload_failure: Mutex<Option<Arc<reload::ReloadFailure>>>,
     /// Dynamic answers so far, mixed into their seeds.
@@ -150,6 +152,7 @@ impl Mock {
                 forced: ArcSwap::default(),
                 forced_edits: Mutex::new(()),
                 changes: changes::Changes::default(),
+                dashboard: dashboard::ViewCache::default(),
                 reload_failure: Mutex::new(None),
                 draws: AtomicU64::new(0),
                 reloads: AtomicU64::new(0),

@@ -135,7 +135,11 @@ async function openDashboard(url = mock.url, options = {}) {
   page.requested = [];
   page.on("pageerror", (e) => page.errors.push(String(e)));
   page.on("console", (m) => {
-    if (m.type() === "error") page.errors.push(m.text());
+    // Chromium logs each 4xx/5xx answer as a console error; the mock's documented errors
+    // are answers the tests ask for, not faults of the page.
+    if (m.type() === "error" && !m.text().startsWith("Failed to load resource: the server responded with a status of")) {
+      page.errors.push(m.text());
+    }
   });
   page.on("request", (r) => page.requested.push(r.url()));
   await page.goto(`${url}/__kontrat/`);
@@ -162,16 +166,53 @@ function interactiveMs(page) {
   return page.evaluate(() => performance.getEntriesByName("kontrat:interactive")[0]?.startTime ?? Infinity);
 }
 
+/** Where a load's time went: the document, each file and the contract, in ms. */
+function loadBreakdown(page) {
+  return page.evaluate(() => {
+    const [nav] = performance.getEntriesByType("navigation");
+    const round = (x) => Math.round(x * 10) / 10;
+    return {
+      document: round(nav.responseEnd),
+      domInteractive: round(nav.domInteractive),
+      resources: performance.getEntriesByType("resource").map((r) => ({
+        name: r.name.replace(location.origin, ""),
+        start: round(r.startTime),
+        end: round(r.responseEnd),
+        bytes: r.encodedBodySize,
+      })),
+    };
+  });
+}
+
+test("the page is interactive within 300 ms of loading", { skip }, async () => {
+  // A browser already running (warmed on another site), the dashboard not yet cached: what
+  // a developer opening the URL gets. Five fresh loads and a reload; the median counts,
+  // since other builds share this machine's cores.
+  const loads = [];
+  for (let i = 0; i < 5; i += 1) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(site.url);
+    await page.goto(`${mock.url}/__kontrat/`);
+    await page.waitForSelector("body[data-ready=true]");
+    loads.push({ interactive: await interactiveMs(page), breakdown: await loadBreakdown(page) });
+    if (i === 4) {
+      await page.reload();
+      await page.waitForSelector("body[data-ready=true]");
+      loads.push({ reload: true, interactive: await interactiveMs(page), breakdown: await loadBreakdown(page) });
+    }
+    await context.close();
+  }
+  const fresh = loads.filter((l) => !l.reload).map((l) => l.interactive).sort((a, b) => a - b);
+  const median = fresh[2];
+  const reload = loads[5].interactive;
+  writeFileSync(`${shots}/timing.json`, `${JSON.stringify({ budgetMs: INTERACTIVE_MS, median, reload, loads }, null, 2)}\n`);
+  assert.ok(median < INTERACTIVE_MS, `interactive after ${median} ms (fresh loads: ${fresh.join(", ")})`);
+  assert.ok(reload < INTERACTIVE_MS, `interactive after ${reload} ms on reload`);
+});
+
 test("the reference lists the three auth operations, their five error statuses and the Production warning", { skip }, async () => {
   const page = await openDashboard();
-  const timing = { firstLoad: await interactiveMs(page) };
-  await page.reload();
-  await page.waitForSelector("body[data-ready=true]");
-  timing.reload = await interactiveMs(page);
-  writeFileSync(`${shots}/timing.json`, `${JSON.stringify(timing, null, 2)}\n`);
-  assert.ok(timing.firstLoad < INTERACTIVE_MS, `interactive after ${timing.firstLoad} ms`);
-  assert.ok(timing.reload < INTERACTIVE_MS, `interactive after ${timing.reload} ms on reload`);
-
   assert.equal(await page.title(), "Auth API 1.0.0 · kontrat mock");
   const expected = [
     ["logout", "POST", "/api/v1/auth/logout", "Çıkış yap"],
@@ -196,7 +237,7 @@ test("the reference lists the three auth operations, their five error statuses a
 
   // Each error body as documented, one click away.
   const conflict = logout.locator("details.response", { hasText: "409" });
-  await conflict.locator("summary").click();
+  await conflict.locator(":scope > summary").click();
   const body = JSON.parse(await conflict.locator("pre").first().innerText());
   assert.deepEqual(body.errors, ["Resource already exists or cannot be changed in its current state"]);
   assert.equal(body.statusCode, 409);
@@ -325,7 +366,7 @@ test("a mutating request to Production waits for confirmation; cancelling sends 
   });
   await page.goto(`${mock.url}/__kontrat/#/playground/logout`);
   await page.waitForSelector("body[data-ready=true]");
-  await page.getByLabel("Send to").selectOption({ label: "Production — https://api.example.com (production)" });
+  await page.getByLabel("Send to", { exact: true }).selectOption({ label: "Production — https://api.example.com (production)" });
   assert.match(await page.locator("#pg-target-note").innerText(), /this operation changes real data/);
   await page.getByLabel("JWT-auth token").fill("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln");
 
@@ -356,7 +397,7 @@ test("a mutating request to Production waits for confirmation; cancelling sends 
   // Confirming sends it, once, with the bearer.
   await page.goto(`${mock.url}/__kontrat/#/playground/logout`);
   await page.waitForSelector("body[data-ready=true]");
-  await page.getByLabel("Send to").selectOption({ label: "Production — https://api.example.com (production)" });
+  await page.getByLabel("Send to", { exact: true }).selectOption({ label: "Production — https://api.example.com (production)" });
   await page.getByLabel("JWT-auth token").fill("Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln");
   await page.getByRole("button", { name: "Send", exact: true }).click();
   await dialog.getByRole("button", { name: "Send to production" }).click();
@@ -452,6 +493,7 @@ test("text from the spec renders as text: markup shows, scripts do not run, unsa
     pwned: window.__pwned ?? null,
   }));
   assert.deepEqual(counts, { scripts: 1, imgs: 0, italics: 0, pwned: null });
+  assert.deepEqual(page.errors, []);
   // The page's policy (Trusted Types) refuses markup from strings altogether.
   const assigned = await page.evaluate(() => {
     try {
@@ -465,7 +507,6 @@ test("text from the spec renders as text: markup shows, scripts do not run, unsa
   await page.waitForTimeout(200);
   assert.deepEqual(dialogs, []);
   await shot(page, "escaping");
-  assert.deepEqual(page.errors, []);
   await page.context().close();
 });
 
@@ -547,7 +588,7 @@ test("the keyboard reaches every view, and a view change moves the focus to its 
   await page.keyboard.press("Tab");
   assert.equal(await page.evaluate(() => document.activeElement.id), "pg-operation", "the first control after the heading");
   await page.keyboard.press("Shift+Tab");
-  assert.equal(await page.evaluate(() => document.activeElement.textContent), "Log", "back to the views");
+  assert.match(await page.evaluate(() => document.activeElement.textContent), /^Log/, "back to the views");
   await page.keyboard.press("Enter");
   await page.waitForFunction(() => location.hash === "#/log");
   assert.equal(await page.evaluate(() => document.activeElement.textContent), "Request log");

@@ -20,6 +20,8 @@ use http::{HeaderMap, HeaderValue, header};
 
 use crate::Mock;
 
+pub(crate) use view::ViewCache;
+
 /// The dashboard's routes under `/__kontrat` (the page itself is [`index`]).
 pub(crate) fn router() -> axum::Router<Mock> {
     axum::Router::new()

@@ -2,8 +2,11 @@
 //! come as Markdown trees ([`markdown`](super::markdown)), examples as values, and schemas
 //! both as field lists and as JSON Schema documents.
 
-use axum::Json;
+use std::sync::{Arc, Mutex, Weak};
+
 use axum::extract::State;
+use axum::response::IntoResponse;
+use http::header;
 use kontrat_generator::model::json_schema::{self, Direction};
 use kontrat_generator::model::{
     Contract, MediaType, Operation, Parameter, RequestBody, Response, ResponseStatus,
@@ -12,15 +15,45 @@ use kontrat_generator::model::{
 use serde_json::{Value, json};
 
 use super::{fields, markdown};
-use crate::Mock;
+use crate::{Compiled, Mock};
 
-pub(crate) async fn contract(State(mock): State<Mock>) -> Json<Value> {
+pub(crate) async fn contract(State(mock): State<Mock>) -> axum::response::Response {
     let compiled = mock.contract();
-    let mut view = contract_view(&compiled.contract);
-    if let Value::Object(map) = &mut view {
-        map.insert("status".into(), mock.status_json());
+    let view = mock.shared.dashboard.view_of(&compiled);
+    // The cached view is an object; the status (which changes without the contract) is
+    // appended as its last member.
+    let open = view.strip_suffix('}').unwrap_or("{");
+    let separator = if open.len() > 1 { "," } else { "" };
+    let body = format!("{open}{separator}\"status\":{}}}", mock.status_json());
+    (
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The last view made, kept until the contract is replaced: views take milliseconds to
+/// make (a JSON Schema document per body), and every dashboard load asks for one.
+#[derive(Default)]
+pub(crate) struct ViewCache {
+    last: Mutex<Option<(Weak<Compiled>, Arc<str>)>>,
+}
+
+impl ViewCache {
+    fn view_of(&self, compiled: &Arc<Compiled>) -> Arc<str> {
+        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((of, view)) = last.as_ref()
+            && Weak::ptr_eq(of, &Arc::downgrade(compiled))
+        {
+            return view.clone();
+        }
+        let view: Arc<str> = contract_view(&compiled.contract).to_string().into();
+        *last = Some((Arc::downgrade(compiled), view.clone()));
+        view
     }
-    Json(view)
 }
 
 /// The whole view of `contract`.
