@@ -86,7 +86,8 @@ function redraw() {
 
 function paintCount() {
   const shown = entries.filter(matches).length;
-  if (counter) counter.textContent = filter === "" ? `${entries.length} requests` : `${shown} of ${entries.length} requests`;
+  const total = `${entries.length} ${entries.length === 1 ? "request" : "requests"}`;
+  if (counter) counter.textContent = filter === "" ? total : `${shown} of ${total}`;
   onCount(entries.length);
 }
 

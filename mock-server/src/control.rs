@@ -240,7 +240,10 @@ async fn clear_requests(State(mock): State<Mock>) -> StatusCode {
 
 async fn request_by_seq(State(mock): State<Mock>, Path(seq): Path<String>) -> Response {
     let Ok(seq) = seq.parse::<u64>() else {
-        return problem(StatusCode::BAD_REQUEST, "a request's number is a whole number");
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "a request's number is a whole number",
+        );
     };
     match mock.shared.journal.get(seq) {
         Some(entry) => Json(entry).into_response(),

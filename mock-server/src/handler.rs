@@ -38,8 +38,7 @@ pub(crate) fn now() -> String {
 
 /// The number of a request's journal entry, answered to `Prefer: journal`.
 const REQUEST_SEQ: http::HeaderName = http::HeaderName::from_static("kontrat-request-seq");
-const PREFERENCE_APPLIED: http::HeaderName =
-    http::HeaderName::from_static("preference-applied");
+const PREFERENCE_APPLIED: http::HeaderName = http::HeaderName::from_static("preference-applied");
 
 /// What was decided for a request, for the log and the journal.
 struct Decision {

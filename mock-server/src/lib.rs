@@ -4,7 +4,9 @@
 //! crate never reads a spec itself. [`Mock::new`] compiles the contract for serving,
 //! [`Mock::service`] gives the HTTP service ([`Mock::router`] the same as an axum app, to
 //! nest in another), [`serve`] runs it with timeouts and graceful shutdown, and [`watch`]
-//! swaps in a changed spec file while it runs.
+//! swaps in a changed spec file while it runs. A browser opening `/__kontrat/` gets the
+//! dashboard: the contract as a reference, a playground, forced answers and the live
+//! request log, from files compiled into the crate.
 //!
 //! What a request gets, in order:
 //!

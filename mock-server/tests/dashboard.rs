@@ -35,19 +35,37 @@ async fn a_browser_gets_the_page_and_everyone_else_json() {
     for path in ["/__kontrat/", "/__kontrat"] {
         let page = send(&mock, get(path, Some(CHROMIUM_ACCEPT))).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
-        assert_eq!(page.header("content-type"), Some("text/html; charset=utf-8"));
+        assert_eq!(
+            page.header("content-type"),
+            Some("text/html; charset=utf-8")
+        );
         assert_eq!(page.header("vary"), Some("Accept"));
         let policy = page.header("content-security-policy").unwrap();
         assert!(policy.contains("script-src 'self'"), "{policy}");
-        assert!(policy.contains("require-trusted-types-for 'script'"), "{policy}");
+        assert!(
+            policy.contains("require-trusted-types-for 'script'"),
+            "{policy}"
+        );
         let html = String::from_utf8_lossy(&page.bytes);
         assert!(html.contains(r#"<script type="module" src="/__kontrat/ui/app.js">"#));
-        assert!(!html.contains("<script>"), "no inline script: the policy forbids it");
+        assert!(
+            !html.contains("<script>"),
+            "no inline script: the policy forbids it"
+        );
 
-        for accept in [None, Some("*/*"), Some("application/json"), Some("text/html, application/json")] {
+        for accept in [
+            None,
+            Some("*/*"),
+            Some("application/json"),
+            Some("text/html, application/json"),
+        ] {
             let info = send(&mock, get(path, accept)).await;
             assert_eq!(info.status, StatusCode::OK);
-            assert_eq!(info.header("content-type"), Some("application/json"), "{accept:?}");
+            assert_eq!(
+                info.header("content-type"),
+                Some("application/json"),
+                "{accept:?}"
+            );
             assert_eq!(info.header("vary"), Some("Accept"));
             assert_eq!(info.json()["title"], "Auth API");
         }
@@ -59,7 +77,10 @@ async fn the_page_files_are_served_with_types_and_validators() {
     let mock = auth_mock(Config::default());
     let script = send(&mock, get("/__kontrat/ui/app.js", None)).await;
     assert_eq!(script.status, StatusCode::OK);
-    assert_eq!(script.header("content-type"), Some("text/javascript; charset=utf-8"));
+    assert_eq!(
+        script.header("content-type"),
+        Some("text/javascript; charset=utf-8")
+    );
     assert_eq!(script.header("x-content-type-options"), Some("nosniff"));
     assert!(String::from_utf8_lossy(&script.bytes).contains("import"));
     let etag = script.header("etag").unwrap().to_owned();
@@ -74,8 +95,15 @@ async fn the_page_files_are_served_with_types_and_validators() {
     assert!(again.bytes.is_empty());
 
     let style = send(&mock, get("/__kontrat/ui/style.css", None)).await;
-    assert_eq!(style.header("content-type"), Some("text/css; charset=utf-8"));
-    for missing in ["/__kontrat/ui/nope.js", "/__kontrat/ui/..%2Fcontrol.rs", "/__kontrat/ui/"] {
+    assert_eq!(
+        style.header("content-type"),
+        Some("text/css; charset=utf-8")
+    );
+    for missing in [
+        "/__kontrat/ui/nope.js",
+        "/__kontrat/ui/..%2Fcontrol.rs",
+        "/__kontrat/ui/",
+    ] {
         let reply = send(&mock, get(missing, None)).await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{missing}");
     }
@@ -125,9 +153,18 @@ async fn the_contract_view_keeps_html_from_the_spec_as_text() {
             " <img src=x onerror=alert(2)>"
         ]}])
     );
-    assert_eq!(op["responses"][0]["description"], json!([{"t": "p", "c": ["<i>made</i>"]}]));
-    assert_eq!(view["description"], json!([{"t": "p", "c": ["<script>alert('title')</script>"]}]));
-    assert!(!view.to_string().contains("javascript:"), "no unsafe link survives");
+    assert_eq!(
+        op["responses"][0]["description"],
+        json!([{"t": "p", "c": ["<i>made</i>"]}])
+    );
+    assert_eq!(
+        view["description"],
+        json!([{"t": "p", "c": ["<script>alert('title')</script>"]}])
+    );
+    assert!(
+        !view.to_string().contains("javascript:"),
+        "no unsafe link survives"
+    );
     assert_eq!(view["status"], json!({"reloads": 0, "reloadError": null}));
 }
 
@@ -151,11 +188,20 @@ async fn prefer_journal_answers_the_number_of_the_requests_entry() {
     assert_eq!(entry["operation"], "refreshToken");
     assert_eq!(entry["status"], 400);
     assert!(
-        entry["problems"][0].as_str().unwrap().contains("refreshToken"),
+        entry["problems"][0]
+            .as_str()
+            .unwrap()
+            .contains("refreshToken"),
         "{entry}"
     );
-    assert_eq!(send(&mock, get("/__kontrat/requests/9", None)).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(send(&mock, get("/__kontrat/requests/x", None)).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        send(&mock, get("/__kontrat/requests/9", None)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        send(&mock, get("/__kontrat/requests/x", None)).await.status,
+        StatusCode::BAD_REQUEST
+    );
 }
 
 /// Server-sent events read from a response body.
@@ -232,7 +278,10 @@ impl Events {
     }
 
     async fn expect(&mut self, name: &str) -> Sse {
-        let event = self.next().await.unwrap_or_else(|| panic!("stream ended before `{name}`"));
+        let event = self
+            .next()
+            .await
+            .unwrap_or_else(|| panic!("stream ended before `{name}`"));
         assert_eq!(event.name, name, "{event:?}");
         event
     }
@@ -280,7 +329,11 @@ async fn events_follow_requests_forced_answers_clears_and_reloads() {
     events.expect("cleared").await;
     send(&mock, refresh().body(Body::from(REFRESH_BODY)).unwrap()).await;
     let after = events.expect("request").await;
-    assert_eq!(after.id.as_deref(), Some("1.1"), "a new epoch, numbered from 1");
+    assert_eq!(
+        after.id.as_deref(),
+        Some("1.1"),
+        "a new epoch, numbered from 1"
+    );
     assert_eq!(after.data["status"], 409, "forced");
 
     mock.replace(auth_contract());
@@ -338,7 +391,10 @@ async fn a_spec_that_stops_loading_is_reported_located_until_it_loads_again() {
         location.starts_with(&format!("{}:", path.display())) && location.matches(':').count() == 2,
         "file:line:column, got {location}"
     );
-    assert_eq!(status["reloads"], 0, "the previous contract is still served");
+    assert_eq!(
+        status["reloads"], 0,
+        "the previous contract is still served"
+    );
 
     std::fs::write(&path, good.replace("Çıkış yap", "Log out")).unwrap();
     let status = wait_for(&mock, |s| s["reloadError"].is_null()).await;

@@ -99,7 +99,11 @@ impl Feed {
     /// Queues an event for everything that changed since the last look.
     fn catch_up(&mut self) {
         let forced = self.mock.shared.forced.load_full();
-        if self.forced.as_ref().is_none_or(|f| !Arc::ptr_eq(f, &forced)) {
+        if self
+            .forced
+            .as_ref()
+            .is_none_or(|f| !Arc::ptr_eq(f, &forced))
+        {
             self.push("forced", None, &*forced);
             self.forced = Some(forced);
         }

@@ -146,7 +146,11 @@ fn element(tag: &Tag<'_>) -> (Option<&'static str>, Map<String, Value>) {
 /// True for an absolute `http:` or `https:` URL: no `javascript:`, `data:` or relative
 /// targets, which could run script or point into the mock itself.
 fn is_web_url(url: &str) -> bool {
-    let lower = url.trim_start().get(..8).unwrap_or(url).to_ascii_lowercase();
+    let lower = url
+        .trim_start()
+        .get(..8)
+        .unwrap_or(url)
+        .to_ascii_lowercase();
     lower.starts_with("https://") || lower.starts_with("http://")
 }
 
@@ -203,7 +207,11 @@ pub(crate) fn split_warning(blocks: Vec<Value>) -> (Option<Value>, Vec<Value>) {
 
 fn is_production_warning(block: &Value) -> bool {
     let mentions = |text: &str| text.to_lowercase().contains("production");
-    if plain(block).trim_start().to_lowercase().starts_with("production") {
+    if plain(block)
+        .trim_start()
+        .to_lowercase()
+        .starts_with("production")
+    {
         return true;
     }
     let first = block
@@ -219,7 +227,9 @@ mod tests {
 
     #[test]
     fn the_subset_is_kept_as_a_tree() {
-        let tree = blocks("Hello **bold** and *it* `code`\n\n- one\n- [two](https://x.example/a)\n\n3. three");
+        let tree = blocks(
+            "Hello **bold** and *it* `code`\n\n- one\n- [two](https://x.example/a)\n\n3. three",
+        );
         assert_eq!(
             Value::Array(tree),
             json!([

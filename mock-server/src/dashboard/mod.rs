@@ -99,7 +99,10 @@ mod tests {
         assert!(!accept(&["*/*"]));
         assert!(!accept(&["application/json"]));
         assert!(!accept(&["text/html;q=0"]));
-        assert!(!accept(&["text/html, application/json"]), "a tie keeps JSON");
+        assert!(
+            !accept(&["text/html, application/json"]),
+            "a tie keeps JSON"
+        );
         assert!(!accept(&["text/html;q=nonsense"]));
         assert!(!accept(&["text/html;q=NaN"]));
     }
