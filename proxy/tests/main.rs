@@ -1,0 +1,1 @@
+//! The proxy in front of real and broken servers.
