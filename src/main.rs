@@ -14,7 +14,9 @@ use kontrat_generator::{Diagnostics, Severity, output, rust, typescript};
 
 mod diff;
 mod lint;
+mod logging;
 mod mock;
+mod proxy;
 mod verify;
 
 /// Generation allocates and frees millions of small syntax-tree nodes; mimalloc does that
@@ -51,6 +53,8 @@ enum Command {
     Diff(diff::DiffArgs),
     /// Exercise a running implementation and report every way it breaks the contract.
     Verify(verify::VerifyArgs),
+    /// Forward real traffic to an implementation and check both sides against the contract.
+    Proxy(proxy::ProxyArgs),
 }
 
 /// The back-ends `generate` and `check` know.
@@ -113,6 +117,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Lint(args) => lint::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Verify(args) => verify::run(&args),
+        Command::Proxy(args) => proxy::run(&args),
     }
 }
 

@@ -87,13 +87,16 @@ pub(crate) async fn exchange(proxy: &Proxy, request: http::Request<Body>) -> Res
             .into_iter()
             .collect(),
     };
+    // Kept for the target's side: an implementation that accepts such a request breaks
+    // the contract too (as the verifier's negative probes expect a 4xx).
+    let refused_for = request_problems.first().filter(|_| op.is_some()).cloned();
     if !request_problems.is_empty() {
         notes.push(Side::Request, &request_problems[0]);
         let expected = match op {
             Some(i) => {
                 let o = &compiled.contract.operations[i];
                 format!(
-                    "a request {} {} documents (credentials, parameters, body)",
+                    "a request as {} {} documents it (credentials, parameters, body)",
                     o.method, o.path
                 )
             }
@@ -235,11 +238,20 @@ pub(crate) async fn exchange(proxy: &Proxy, request: http::Request<Body>) -> Res
             .get(header::CONTENT_TYPE)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
         let read = answer_body.whole();
-        if read.is_none() && parts.method != http::Method::HEAD && encoded(&answer) {
+        let over_limit = matches!(&answer_body, Read::Partial { read, .. } if !read.is_empty());
+        if over_limit || (parts.method != http::Method::HEAD && encoded(&answer)) {
             shared.ledger.unchecked_body();
         }
-        let problems =
+        let mut problems =
             compiled.response_problems(i, status, content_type.as_deref(), read.map(|b| &b[..]));
+        if let Some(why) = &refused_for
+            && (200..300).contains(&status)
+        {
+            problems.insert(
+                0,
+                format!("the target accepted with {status} a request that breaks the contract ({why}); expected a documented 4xx"),
+            );
+        }
         let missing = status == 501 || (status == 404 && !problems.is_empty());
         if config.mock_missing
             && missing

@@ -224,7 +224,7 @@ impl std::fmt::Display for Summary {
         };
         write!(
             f,
-            "result: {} {verdict}: {} violation(s) ({} request, {} response) in {} request(s), {:.1} s",
+            "result: the traffic to {} {verdict}: {} violation(s) ({} request, {} response) in {} request(s), {:.1} s",
             self.target,
             self.violations(),
             self.request_violations,
