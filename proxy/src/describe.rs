@@ -89,7 +89,8 @@ fn shown_as_is(operation: Option<&Operation>, name: &header::HeaderName) -> bool
         || name.as_str() == "prefer"
         || operation.is_some_and(|op| {
             op.parameters.iter().any(|p| {
-                p.location == ParameterLocation::Header && p.name.eq_ignore_ascii_case(name.as_str())
+                p.location == ParameterLocation::Header
+                    && p.name.eq_ignore_ascii_case(name.as_str())
             })
         })
 }

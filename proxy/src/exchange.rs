@@ -40,8 +40,7 @@ pub(crate) async fn exchange(proxy: &Proxy, request: http::Request<Body>) -> Res
     });
     let mut notes = Notes::default();
 
-    let body = match body::read_up_to_within(body, config.check_limit, config.body_timeout).await
-    {
+    let body = match body::read_up_to_within(body, config.check_limit, config.body_timeout).await {
         Ok(b) => b,
         Err(e) => {
             let (status, why) = match e {
@@ -57,7 +56,11 @@ pub(crate) async fn exchange(proxy: &Proxy, request: http::Request<Body>) -> Res
                     format!("the request body could not be read ({e})"),
                 ),
             };
-            tracing::info!("#{seq} {} {} → {status}: {why}", parts.method, parts.uri.path());
+            tracing::info!(
+                "#{seq} {} {} → {status}: {why}",
+                parts.method,
+                parts.uri.path()
+            );
             return own_answer(shared, &parts, status, &why);
         }
     };
@@ -137,7 +140,14 @@ pub(crate) async fn exchange(proxy: &Proxy, request: http::Request<Body>) -> Res
             // contract), never forwarded.
             let mut response = mock_answer(shared, &parts, body.into_body(), true).await;
             notes.apply(&mut response, seq, false);
-            log(seq, &parts, op_id, response.status(), "answered by the proxy (--errors)", started);
+            log(
+                seq,
+                &parts,
+                op_id,
+                response.status(),
+                "answered by the proxy (--errors)",
+                started,
+            );
             return response;
         }
     }
@@ -214,10 +224,7 @@ pub(crate) async fn exchange(proxy: &Proxy, request: http::Request<Body>) -> Res
                     operation: op_id.to_owned(),
                     probe: Side::Transport.as_str().to_owned(),
                     request: describe(),
-                    expected: format!(
-                        "an answer within {:.1} s",
-                        config.timeout.as_secs_f64()
-                    ),
+                    expected: format!("an answer within {:.1} s", config.timeout.as_secs_f64()),
                     got: format!("no answer; the app got {status}"),
                     problems: vec![why.clone()],
                     offending: Vec::new(),
@@ -267,8 +274,7 @@ pub(crate) async fn exchange(proxy: &Proxy, request: http::Request<Body>) -> Res
                     .map(|p| format!(" ({p})"))
                     .unwrap_or_default()
             );
-            let mut response =
-                mock_answer(shared, &parts, Body::from(bytes.clone()), false).await;
+            let mut response = mock_answer(shared, &parts, Body::from(bytes.clone()), false).await;
             if let Ok(v) = HeaderValue::from_str(&format!(
                 "the target answered {status} (not implemented); this answer is the mock's"
             )) {
@@ -328,7 +334,14 @@ pub(crate) async fn exchange(proxy: &Proxy, request: http::Request<Body>) -> Res
         cors.decorate_answer(&parts.headers, &mut response);
     }
     notes.apply(&mut response, seq, config.cors.is_none());
-    log(seq, &parts, op_id, response.status(), notes.marks(), started);
+    log(
+        seq,
+        &parts,
+        op_id,
+        response.status(),
+        notes.marks(),
+        started,
+    );
     response
 }
 
@@ -418,7 +431,13 @@ impl Notes {
         // Header values are visible ASCII; messages may not be.
         let mut ascii: String = text
             .chars()
-            .map(|c| if c.is_ascii() && !c.is_ascii_control() { c } else { '?' })
+            .map(|c| {
+                if c.is_ascii() && !c.is_ascii_control() {
+                    c
+                } else {
+                    '?'
+                }
+            })
             .take(HEADER_CHARS)
             .collect();
         if text.chars().count() > HEADER_CHARS {

@@ -45,7 +45,11 @@ async fn with_errors_a_bad_request_gets_the_documented_400_and_is_not_forwarded(
     assert_eq!(response.status(), 401);
     // A valid request still goes through.
     assert_eq!(refresh(&url, &valid_refresh()).await.status(), 200);
-    assert_eq!(tape.lock().unwrap().len(), 1, "only the valid request reached the target");
+    assert_eq!(
+        tape.lock().unwrap().len(),
+        1,
+        "only the valid request reached the target"
+    );
     assert_eq!(proxy.summary().request_violations, 2);
 }
 
@@ -175,36 +179,49 @@ async fn a_slow_target_gets_a_504_after_the_timeout() {
     assert!(started.elapsed() < Duration::from_secs(3));
     let f = &proxy.findings()[0];
     assert_eq!(f.side, Side::Transport);
-    assert!(f.violation.problems[0].contains("did not answer within 0.3 s"), "{f}");
+    assert!(
+        f.violation.problems[0].contains("did not answer within 0.3 s"),
+        "{f}"
+    );
 }
 
 #[tokio::test]
 async fn bodies_over_the_check_limit_stream_through_unchanged() {
     // An upstream that answers refresh with a large JSON body derived from the request.
-    let echo = axum::Router::new().route(
-        "/api/v1/auth/refresh",
-        post(|body: axum::body::Bytes| async move {
-            let mut out = Vec::with_capacity(body.len() * 2);
-            out.extend_from_slice(&body);
-            out.extend_from_slice(&body);
-            ([("content-type", "application/json")], out)
-        }),
-    )
-    .layer(axum::extract::DefaultBodyLimit::disable());
+    let echo = axum::Router::new()
+        .route(
+            "/api/v1/auth/refresh",
+            post(|body: axum::body::Bytes| async move {
+                let mut out = Vec::with_capacity(body.len() * 2);
+                out.extend_from_slice(&body);
+                out.extend_from_slice(&body);
+                ([("content-type", "application/json")], out)
+            }),
+        )
+        .layer(axum::extract::DefaultBodyLimit::disable());
     let (app, tape) = recorded(echo);
     let target = serve(app).await;
     let (proxy, url) = proxy_to(&target, |c| c.check_limit = 64 * 1024).await;
-    let big: String = (0..3 * 1024 * 1024).map(|i| (b'a' + (i % 26) as u8) as char).collect();
+    let big: String = (0..3 * 1024 * 1024)
+        .map(|i| (b'a' + (i % 26) as u8) as char)
+        .collect();
     let sent = format!(r#"{{"refreshToken":"{big}"}}"#);
     let response = refresh(&url, &sent).await;
     assert_eq!(response.status(), 200);
     let got = response.bytes().await.unwrap();
     assert_eq!(got.len(), sent.len() * 2);
     assert!(got.starts_with(sent.as_bytes()) && got.ends_with(sent.as_bytes()));
-    assert_eq!(tape.lock().unwrap()[0].0.body, sent.as_bytes(), "the request unchanged");
+    assert_eq!(
+        tape.lock().unwrap()[0].0.body,
+        sent.as_bytes(),
+        "the request unchanged"
+    );
     let summary = proxy.summary();
     assert_eq!(summary.unchecked_bodies, 2, "{summary}");
-    assert!(summary.conforms(), "an unread body is not judged: {summary}");
+    assert!(
+        summary.conforms(),
+        "an unread body is not judged: {summary}"
+    );
 }
 
 #[tokio::test]
@@ -222,7 +239,10 @@ async fn a_streamed_answer_reaches_the_app_before_it_ends() {
                     _ => None,
                 }
             });
-            ([("content-type", "text/event-stream")], Body::from_stream(chunks))
+            (
+                [("content-type", "text/event-stream")],
+                Body::from_stream(chunks),
+            )
         }),
     );
     let target = serve(streaming).await;
@@ -251,33 +271,59 @@ async fn the_control_api_lists_findings_and_resets() {
             .body(Body::empty())
             .unwrap()
     };
-    let response = router.clone().oneshot(get("/__kontrat/violations")).await.unwrap();
+    let response = router
+        .clone()
+        .oneshot(get("/__kontrat/violations"))
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
-    let list: Value =
-        serde_json::from_slice(&axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap())
-            .unwrap();
+    let list: Value = serde_json::from_slice(
+        &axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap(),
+    )
+    .unwrap();
     assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
     assert_eq!(list[0]["side"], "request");
     assert_eq!(list[0]["operation"], "refreshToken");
     assert_eq!(list[0]["seq"], 1);
-    assert!(list[0]["request"].as_str().unwrap().starts_with("curl -X POST"));
+    assert!(
+        list[0]["request"]
+            .as_str()
+            .unwrap()
+            .starts_with("curl -X POST")
+    );
     let response = router
         .clone()
         .oneshot(get("/__kontrat/violations?side=response"))
         .await
         .unwrap();
-    let list = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    let list = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
     assert_eq!(&list[..], b"[]");
-    let response = router.clone().oneshot(get("/__kontrat/violations?side=x")).await.unwrap();
+    let response = router
+        .clone()
+        .oneshot(get("/__kontrat/violations?side=x"))
+        .await
+        .unwrap();
     assert_eq!(response.status(), 400);
-    assert_eq!(response.headers()["content-type"], "application/problem+json");
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
     let response = router.clone().oneshot(get("/__kontrat/")).await.unwrap();
-    let info: Value =
-        serde_json::from_slice(&axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap())
-            .unwrap();
+    let info: Value = serde_json::from_slice(
+        &axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap(),
+    )
+    .unwrap();
     assert_eq!(info["requestViolations"], 1);
     assert_eq!(info["exchanges"], 1);
-    let reset = http::Request::post("/__kontrat/reset").body(Body::empty()).unwrap();
+    let reset = http::Request::post("/__kontrat/reset")
+        .body(Body::empty())
+        .unwrap();
     assert_eq!(router.clone().oneshot(reset).await.unwrap().status(), 204);
     assert!(proxy.findings().is_empty());
     let summary = proxy.summary();
@@ -303,7 +349,10 @@ async fn cors_passes_through_or_is_the_proxys_own() {
     let (proxy, url) = proxy_to(&target, |_| {}).await;
     let response = preflight(&url).await.unwrap();
     assert_eq!(response.status(), 204);
-    assert_eq!(response.headers()["access-control-allow-origin"], "http://app.test");
+    assert_eq!(
+        response.headers()["access-control-allow-origin"],
+        "http://app.test"
+    );
     assert_eq!(tape.lock().unwrap().len(), 1, "the target answered it");
     assert!(proxy.findings().is_empty(), "a preflight is never judged");
     // The violations header is readable by the page the target lets in.
@@ -315,12 +364,16 @@ async fn cors_passes_through_or_is_the_proxys_own() {
         .send()
         .await
         .unwrap();
-    let exposed = response.headers()["access-control-expose-headers"].to_str().unwrap();
+    let exposed = response.headers()["access-control-expose-headers"]
+        .to_str()
+        .unwrap();
     assert!(exposed.contains("kontrat-violations"), "{exposed}");
 
     // The proxy's own, even with the target down.
     let (_, url) = proxy_to(&dead_url(), |c| {
-        c.cors = Some(kontrat_mock::CorsPolicy::Origins(vec!["http://app.test".into()]))
+        c.cors = Some(kontrat_mock::CorsPolicy::Origins(vec![
+            "http://app.test".into(),
+        ]))
     })
     .await;
     let response = preflight(&url).await.unwrap();

@@ -55,8 +55,14 @@ async fn an_undocumented_status_is_caught() {
     )
     .await;
     assert_eq!(response.status(), 422, "the answer is passed on as it is");
-    let header = response.headers()[VIOLATIONS_HEADER].to_str().unwrap().to_owned();
-    assert!(header.contains("response: status 422 is not documented"), "{header}");
+    let header = response.headers()[VIOLATIONS_HEADER]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        header.contains("response: status 422 is not documented"),
+        "{header}"
+    );
     assert!(header.contains("request: body: malformed JSON"), "{header}");
     assert_eq!(
         f.violation.problems,
@@ -102,9 +108,14 @@ async fn a_plain_text_error_is_caught() {
     let (f, _) = caught(app, "{}").await;
     assert_eq!(
         f.violation.problems,
-        ["Content-Type `text/plain; charset=utf-8` is not documented for 400 (documented: application/json)"]
+        [
+            "Content-Type `text/plain; charset=utf-8` is not documented for 400 (documented: application/json)"
+        ]
     );
-    assert_eq!(f.violation.got, "400 text/plain; charset=utf-8, a body that was not read (streamed on)");
+    assert_eq!(
+        f.violation.got,
+        "400 text/plain; charset=utf-8, a body that was not read (streamed on)"
+    );
 }
 
 #[tokio::test]
@@ -162,9 +173,18 @@ async fn a_body_failing_its_schema_is_caught_with_the_offending_part_and_no_toke
     assert_eq!(f.violation.offending, ["body/data/expiresIn = \"900\""]);
     let block = f.to_string();
     assert!(block.contains("FAIL refreshToken [response]"), "{block}");
-    assert!(block.contains("at body/data/expiresIn = \"900\""), "{block}");
-    assert!(block.contains("\"accessToken\":\"***\""), "tokens masked: {block}");
-    assert!(!block.contains(REFRESH), "the request's token is masked: {block}");
+    assert!(
+        block.contains("at body/data/expiresIn = \"900\""),
+        "{block}"
+    );
+    assert!(
+        block.contains("\"accessToken\":\"***\""),
+        "tokens masked: {block}"
+    );
+    assert!(
+        !block.contains(REFRESH),
+        "the request's token is masked: {block}"
+    );
     assert!(block.contains("curl -X POST '"), "replayable: {block}");
 }
 
@@ -196,7 +216,9 @@ async fn an_app_sending_a_bad_body_is_a_request_violation_and_still_forwarded() 
     );
     let junit = summary.to_junit();
     assert!(
-        junit.contains("<testcase classname=\"refreshToken\" name=\"requests sent by the app\"><failure"),
+        junit.contains(
+            "<testcase classname=\"refreshToken\" name=\"requests sent by the app\"><failure"
+        ),
         "{junit}"
     );
 }

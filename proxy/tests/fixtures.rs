@@ -80,7 +80,9 @@ pub fn recorded(app: axum::Router) -> (axum::Router, Tape) {
                 headers: headers(&parts.headers),
                 body: bytes.clone(),
             };
-            let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+            let response = next
+                .run(Request::from_parts(parts, Body::from(bytes)))
+                .await;
             let (parts, body) = response.into_parts();
             let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
             let sent = Seen {

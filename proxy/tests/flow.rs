@@ -16,28 +16,47 @@ async fn a_refresh_rotate_logout_session_passes_byte_for_byte_with_no_violation(
     // Refresh, rotate, replay the used token (the documented 401), log out.
     let mut received = Vec::new();
     let r = refresh(&url, &format!(r#"{{"refreshToken":"{first}"}}"#)).await;
-    received.push((r.status().as_u16(), headers(r.headers()), r.bytes().await.unwrap()));
+    received.push((
+        r.status().as_u16(),
+        headers(r.headers()),
+        r.bytes().await.unwrap(),
+    ));
     let pair: Value = serde_json::from_slice(&received[0].2).unwrap();
     let second = pair["data"]["refreshToken"].as_str().unwrap().to_owned();
     let r = refresh(&url, &format!(r#"{{"refreshToken":"{second}"}}"#)).await;
-    received.push((r.status().as_u16(), headers(r.headers()), r.bytes().await.unwrap()));
+    received.push((
+        r.status().as_u16(),
+        headers(r.headers()),
+        r.bytes().await.unwrap(),
+    ));
     let pair: Value = serde_json::from_slice(&received[1].2).unwrap();
     let access = pair["data"]["accessToken"].as_str().unwrap().to_owned();
     let third = pair["data"]["refreshToken"].as_str().unwrap().to_owned();
     let r = refresh(&url, &format!(r#"{{"refreshToken":"{first}"}}"#)).await;
-    received.push((r.status().as_u16(), headers(r.headers()), r.bytes().await.unwrap()));
+    received.push((
+        r.status().as_u16(),
+        headers(r.headers()),
+        r.bytes().await.unwrap(),
+    ));
     let r = http
         .post(format!("{url}/api/v1/auth/logout"))
         .bearer_auth(&access)
         .send()
         .await
         .unwrap();
-    received.push((r.status().as_u16(), headers(r.headers()), r.bytes().await.unwrap()));
+    received.push((
+        r.status().as_u16(),
+        headers(r.headers()),
+        r.bytes().await.unwrap(),
+    ));
     assert_eq!(
         received.iter().map(|r| r.0).collect::<Vec<_>>(),
         [200, 200, 401, 401],
         "the replayed token ended the session, so the logout is refused: {:?}",
-        received.iter().map(|r| String::from_utf8_lossy(&r.2)).collect::<Vec<_>>()
+        received
+            .iter()
+            .map(|r| String::from_utf8_lossy(&r.2))
+            .collect::<Vec<_>>()
     );
 
     // Every answer is the service's, byte for byte, with the same headers.
@@ -116,7 +135,6 @@ async fn concurrent_clients_are_each_answered_and_counted() {
     assert_eq!(summary.exchanges, 320);
     assert_eq!(summary.request_violations, bad as u64);
     assert_eq!(summary.response_violations, 0, "{summary}");
-    let seqs: std::collections::BTreeSet<u64> =
-        proxy.findings().iter().map(|f| f.seq).collect();
+    let seqs: std::collections::BTreeSet<u64> = proxy.findings().iter().map(|f| f.seq).collect();
     assert_eq!(seqs.len(), bad, "every finding names its own exchange");
 }

@@ -57,9 +57,18 @@ async fn around_a_command_it_exits_with_the_commands_status_or_1_on_violations()
     let clean = around(&target, &[], VALID, 0, dir.path()).await;
     let (out, err) = (text(&clean.stdout), text(&clean.stderr));
     assert_eq!(clean.status.code(), Some(0), "{out}\n{err}");
-    assert!(err.contains("HTTP/1.1 200 OK"), "the command got its answer: {err}");
-    assert!(err.contains("#1 POST /api/v1/auth/refresh → refreshToken → 200 ok"), "{err}");
-    assert!(out.contains("coverage: 1/18 documented responses observed"), "{out}");
+    assert!(
+        err.contains("HTTP/1.1 200 OK"),
+        "the command got its answer: {err}"
+    );
+    assert!(
+        err.contains("#1 POST /api/v1/auth/refresh → refreshToken → 200 ok"),
+        "{err}"
+    );
+    assert!(
+        out.contains("coverage: 1/18 documented responses observed"),
+        "{out}"
+    );
     assert!(out.contains("refreshToken             200✓"), "{out}");
     assert!(out.contains("conforms: 0 violation(s)"), "{out}");
     assert!(!out.contains(&VALID[18..60]) && !err.contains(&VALID[18..60]));
@@ -78,21 +87,49 @@ async fn around_a_command_it_exits_with_the_commands_status_or_1_on_violations()
     let (out, err) = (text(&bad.stdout), text(&bad.stderr));
     assert_eq!(bad.status.code(), Some(1), "{out}\n{err}");
     assert!(err.contains("#1 FAIL refreshToken [request]"), "{err}");
-    assert!(err.contains("body/refreshToken: value is shorter than 16 characters"), "{err}");
-    assert!(err.contains("kontrat-violations: exchange #1"), "the header: {err}");
-    assert!(out.contains("#1 request refreshToken: body/refreshToken"), "{out}");
-    assert!(out.contains("does NOT conform: 1 violation(s) (1 request, 0 response)"), "{out}");
+    assert!(
+        err.contains("body/refreshToken: value is shorter than 16 characters"),
+        "{err}"
+    );
+    assert!(
+        err.contains("kontrat-violations: exchange #1"),
+        "the header: {err}"
+    );
+    assert!(
+        out.contains("#1 request refreshToken: body/refreshToken"),
+        "{out}"
+    );
+    assert!(
+        out.contains("does NOT conform: 1 violation(s) (1 request, 0 response)"),
+        "{out}"
+    );
     let junit = std::fs::read_to_string(dir.path().join("out/proxy.xml")).unwrap();
-    assert!(junit.contains("<testsuite name=\"kontrat proxy: Auth API\""), "{junit}");
+    assert!(
+        junit.contains("<testsuite name=\"kontrat proxy: Auth API\""),
+        "{junit}"
+    );
     assert!(junit.contains("failures=\"1\""), "{junit}");
 
-    let json = around(&target, &["--format", "json", "--quiet"], "{}", 0, dir.path()).await;
+    let json = around(
+        &target,
+        &["--format", "json", "--quiet"],
+        "{}",
+        0,
+        dir.path(),
+    )
+    .await;
     assert_eq!(json.status.code(), Some(1));
     let summary: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(summary["requestViolations"], 1);
     assert_eq!(summary["violations"][0]["side"], "request");
-    assert!(!text(&json.stderr).contains("→ refreshToken → 400"), "--quiet: no line per request");
-    assert!(text(&json.stderr).contains("FAIL refreshToken [request]"), "violations still printed");
+    assert!(
+        !text(&json.stderr).contains("→ refreshToken → 400"),
+        "--quiet: no line per request"
+    );
+    assert!(
+        text(&json.stderr).contains("FAIL refreshToken [request]"),
+        "violations still printed"
+    );
 }
 
 #[test]
@@ -105,9 +142,19 @@ fn it_refuses_the_production_server_a_bad_target_and_a_missing_command() {
             .output()
             .unwrap()
     };
-    let refused = run(&["proxy", "--target", "https://api.example.com", "--port", "0"]);
+    let refused = run(&[
+        "proxy",
+        "--target",
+        "https://api.example.com",
+        "--port",
+        "0",
+    ]);
     assert_eq!(refused.status.code(), Some(2));
-    assert!(text(&refused.stderr).contains("refusing to proxy"), "{}", text(&refused.stderr));
+    assert!(
+        text(&refused.stderr).contains("refusing to proxy"),
+        "{}",
+        text(&refused.stderr)
+    );
     let bad = run(&["proxy", "--target", "localhost:4020", "--port", "0"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(text(&bad.stderr).contains("is not an http:// or https:// URL"));

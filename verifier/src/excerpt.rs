@@ -109,7 +109,10 @@ mod tests {
         ];
         assert_eq!(
             offending_parts(&problems, body),
-            ["body/data/expiresIn = \"900\"", "body/data/accessToken = \"***\""]
+            [
+                "body/data/expiresIn = \"900\"",
+                "body/data/accessToken = \"***\""
+            ]
         );
         assert_eq!(body_excerpt(b""), ", empty body");
         let long = "x".repeat(1000);

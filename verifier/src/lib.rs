@@ -19,8 +19,8 @@ use std::time::Duration;
 
 use kontrat_generator::model::Contract;
 
-pub use plan::{Expect, PlanOptions, Probe, ProbeKind, plan};
 pub use excerpt::{EXCERPT_CHARS, body_excerpt, mask_secrets, masked_text, offending_parts};
+pub use plan::{Expect, PlanOptions, Probe, ProbeKind, plan};
 pub use report::{CoverageTable, Covered, Report, Violation, coverage, xml_escape};
 pub use run::verify;
 

@@ -4,8 +4,8 @@ use std::time::{Duration, Instant};
 
 use kontrat_mock::Compiled;
 
-use crate::plan::{Expect, Place, Probe, credentials};
 use crate::excerpt::{body_excerpt, offending_parts};
+use crate::plan::{Expect, Place, Probe, credentials};
 use crate::report::{Report, Violation, coverage};
 use crate::{Options, plan};
 
@@ -117,13 +117,12 @@ pub async fn verify(compiled: &Compiled, options: &Options) -> Report {
             }
             Ok(Ok(x)) => x,
         };
-        let mut problems =
-            compiled.response_problems(
-                probe.operation,
-                status,
-                content_type.as_deref(),
-                Some(&bytes),
-            );
+        let mut problems = compiled.response_problems(
+            probe.operation,
+            status,
+            content_type.as_deref(),
+            Some(&bytes),
+        );
         match probe.expect {
             Expect::Status(s) if s != status => {
                 problems.insert(0, format!("expected {s}, got {status}"))
