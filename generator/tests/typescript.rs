@@ -200,12 +200,24 @@ fn typescript_hostile_descriptions_stay_in_comments() {
     }
 }
 
-#[test]
-fn typescript_msw_examples_stay_in_string_literals() {
+/// The hostile spec with an example for `Item` (whose `name` must match `^a+$`).
+fn with_item_example(example: &str, pattern: bool) -> String {
     let spec = HOSTILE.replace("DESC", "plain").replace(
         "schema: { $ref: '#/components/schemas/Item' }",
-        "schema: { $ref: '#/components/schemas/Item' }\n              example: { name: \"\\\"); pwned(); (\\\" */ ${x} `\" }",
+        &format!(
+            "schema: {{ $ref: '#/components/schemas/Item' }}\n              example: {example}"
+        ),
     );
+    if pattern {
+        spec
+    } else {
+        spec.replace(", pattern: \"^a+$\"", "")
+    }
+}
+
+#[test]
+fn typescript_msw_examples_stay_in_string_literals() {
+    let spec = with_item_example("{ name: \"\\\"); pwned(); (\\\" */ ${x} `\" }", false);
     let c = load_contract_str("evil.yaml", &spec)
         .unwrap_or_else(|d| panic!("{d}"))
         .0;
@@ -216,6 +228,32 @@ fn typescript_msw_examples_stay_in_string_literals() {
         files["msw.js"].contains(&format!("example: {literal}")),
         "{}",
         files["msw.js"]
+    );
+}
+
+/// An example that breaks its own schema is not served: the MSW handler serves what
+/// `kontrat mock` serves, a value that validates (the contract is the law).
+#[test]
+fn typescript_msw_replaces_an_example_that_breaks_its_schema() {
+    let served = |spec: &str| {
+        let c = load_contract_str("item.yaml", spec)
+            .unwrap_or_else(|d| panic!("{d}"))
+            .0;
+        let msw = render(&c).remove("msw.js").unwrap();
+        let at = msw.find("example: ").expect("an example is served");
+        let literal = &msw[at + "example: ".len()..];
+        let literal = &literal[..literal.find("\", ").or(literal.find("\" }")).unwrap() + 1];
+        // The literal is a JS string of JSON; JSON string escapes are a superset here.
+        let json: String = serde_json::from_str(literal).unwrap();
+        serde_json::from_str::<serde_json::Value>(&json).unwrap()
+    };
+    let valid = served(&with_item_example("{ name: aaa }", true));
+    assert_eq!(valid, serde_json::json!({ "name": "aaa" }));
+    let replaced = served(&with_item_example("{ name: bbb }", true));
+    let name = replaced["name"].as_str().expect("a name");
+    assert!(
+        !name.is_empty() && name.chars().all(|c| c == 'a'),
+        "{replaced}"
     );
 }
 
@@ -300,4 +338,32 @@ paths:
     let client = &files["client.js"];
     assert!(client.contains("if (!v.isObject(value)) c.problems.push"));
     assert!(!client.contains(" isObject("));
+}
+
+/// Enums a client reads stay open (a value the server adds later type-checks); inline
+/// enums it sends are closed, so a typo fails `tsc`.
+#[test]
+fn typescript_enums_open_when_read_closed_when_sent() {
+    let files = render(&contract(
+        &workspace().join("generator/tests/fixtures/render/petstore.yaml"),
+    ));
+    let types = &files["types.d.ts"];
+    let values = r#""available" | "pending" | "sold" | "+1" | "-1" | "with space""#;
+    let read = types.find("export interface NewPet {").expect("NewPet");
+    let sent = types
+        .find("export interface NewPetWritable {")
+        .expect("NewPetWritable");
+    let (response, request) = if read < sent {
+        (&types[read..sent], &types[sent..])
+    } else {
+        (&types[read..], &types[sent..read])
+    };
+    assert!(
+        response.contains(&format!("status?: {values} | (string & {{}});")),
+        "{response}"
+    );
+    assert!(
+        request.contains(&format!("status?: {values};")),
+        "{request}"
+    );
 }

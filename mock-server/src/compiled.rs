@@ -10,10 +10,8 @@ use bytes::Bytes;
 use http::{HeaderName, HeaderValue};
 use jsonschema::Validator;
 use kontrat_generator::model::json_schema::{self, Direction};
-use kontrat_generator::model::{
-    Contract, MediaType, Operation, ResponseStatus, Schema, example, sample::sample,
-};
-use rand::SeedableRng;
+use kontrat_generator::model::served;
+use kontrat_generator::model::{Contract, MediaType, Operation, ResponseStatus, Schema, example};
 use serde_json::Value;
 
 use crate::routing::Routes;
@@ -258,69 +256,22 @@ impl Compiled {
         };
         let validator = self.response_validator(op, response, media);
         let is_valid = |v: &Value| validator.as_ref().is_none_or(|val| val.is_valid(v));
-        // A valid value when the examples are not: the synthesised one, else the first of
-        // a few seeded draws that validates.
-        let synthesized = || -> Option<Value> {
-            let schema = m.schema.as_ref()?;
-            let mut v = example::response_body(&self.contract, schema, status);
-            self.make_live(&mut v, Some(schema), status, SAMPLE_TIME);
-            if is_valid(&v) {
-                return Some(v);
-            }
-            // Then each branch of a `oneOf` on its own: a value drawn from one branch may be
-            // the one that only that branch accepts.
-            let resolved = self.contract.resolve(schema);
-            let branches: Vec<&Schema> = match &resolved.kind {
-                kontrat_generator::model::SchemaKind::OneOf { variants, .. } => {
-                    variants.iter().collect()
-                }
-                _ => Vec::new(),
-            };
-            let draw = |seed: u64, from: &Schema| {
-                let rng = &mut rand::rngs::ChaCha8Rng::seed_from_u64(seed);
-                let mut v = sample(&self.contract, from, Direction::Response, rng);
-                self.make_live(&mut v, Some(schema), status, SAMPLE_TIME);
-                is_valid(&v).then_some(v)
-            };
-            (0..64)
-                .find_map(|seed| draw(seed, schema))
-                .or_else(|| {
-                    branches
-                        .iter()
-                        .find_map(|b| (0..16).find_map(|seed| draw(seed, b)))
-                })
-                .or(Some(v))
+        let examples = if self.static_examples {
+            served::Examples::Verbatim
+        } else {
+            served::Examples::Live
         };
-        let mut out = Vec::new();
-        for (name, ex) in &m.examples {
-            let mut value = ex.value.clone();
-            if !self.static_examples {
-                self.make_live(&mut value, m.schema.as_ref(), status, SAMPLE_TIME);
+        let bodies = served::bodies(&self.contract, m, status, examples, &is_valid);
+        for b in &bodies {
+            if let Some(pointer) = &b.replaces {
+                tracing::warn!(
+                    "{} {}: example at {pointer} does not validate against its schema; serving a synthesised body instead",
+                    operation.method,
+                    operation.path,
+                );
             }
-            let mut valid = is_valid(&value);
-            if !valid && !self.static_examples {
-                // The contract is the law: an example that contradicts its own schema is
-                // replaced by a value that does not, and the log says so.
-                if let Some(v) = synthesized().filter(is_valid) {
-                    tracing::warn!(
-                        "{} {}: example at {} does not validate against its schema; serving a synthesised body instead",
-                        operation.method,
-                        operation.path,
-                        ex.pointer
-                    );
-                    value = v;
-                    valid = true;
-                }
-            }
-            out.push(self.finish(name.clone(), value, valid, m.schema.as_ref()));
         }
-        if out.is_empty()
-            && let Some(v) = synthesized()
-        {
-            let valid = is_valid(&v);
-            out.push(self.finish("generated".into(), v, valid, m.schema.as_ref()));
-        }
-        if out.iter().any(|p| !p.valid) {
+        if bodies.iter().any(|b| !b.valid) {
             // Said once per response (bodies are prepared once); answers carry a header.
             tracing::warn!(
                 "{} {}: no value of the {status} response schema was found (a `oneOf` whose branches overlap?); its answers are marked `kontrat-invalid-body`",
@@ -328,7 +279,10 @@ impl Compiled {
                 operation.path,
             );
         }
-        out
+        bodies
+            .into_iter()
+            .map(|b| self.finish(b.name, b.value, b.valid, m.schema.as_ref()))
+            .collect()
     }
 
     fn finish(&self, name: String, value: Value, valid: bool, schema: Option<&Schema>) -> Prepared {
@@ -375,7 +329,7 @@ impl Compiled {
             .map(|(k, _)| k.as_str())
     }
 
-    /// Makes an envelope value agree with `status` and carry `now` as its timestamp.
+    /// See [`served::make_live`].
     pub(crate) fn make_live(
         &self,
         value: &mut Value,
@@ -383,30 +337,7 @@ impl Compiled {
         status: u16,
         now: &str,
     ) {
-        let (Some(env), Some(schema)) = (&self.contract.envelope, schema) else {
-            return;
-        };
-        if self.contract.envelope_data(schema).is_none() {
-            return;
-        }
-        example::patch_envelope(&self.contract, value, status);
-        let Value::Object(map) = value else {
-            return;
-        };
-        if let Some(key) = &env.roles.timestamp {
-            map.insert(key.clone(), Value::String(now.to_owned()));
-        }
-        // Drawn values may fill any slot; an envelope's meaning does not allow errors on
-        // a success, nor data on an error (validation afterwards still has the last word).
-        if (200..300).contains(&status) {
-            if let Some(key) = &env.roles.errors
-                && map.get(key).is_some_and(Value::is_array)
-            {
-                map.insert(key.clone(), Value::Array(Vec::new()));
-            }
-        } else if map.contains_key(&env.data_property) {
-            map.insert(env.data_property.clone(), Value::Null);
-        }
+        served::make_live(&self.contract, value, schema, status, now);
     }
 }
 
@@ -616,15 +547,8 @@ fn envelope_problems(
     out
 }
 
-/// A timestamp with the shape of the live ones, for validating bodies ahead of time.
-pub(crate) const SAMPLE_TIME: &str = "2026-01-15T10:30:00.000Z";
-
 fn validator(contract: &Contract, schema: &Schema, direction: Direction) -> Option<Arc<Validator>> {
-    let document = json_schema::document(contract, schema, direction);
-    match jsonschema::options()
-        .should_validate_formats(true)
-        .build(&document)
-    {
+    match json_schema::validator(contract, schema, direction) {
         Ok(v) => Some(Arc::new(v)),
         Err(e) => {
             // The loader accepted the schema; a validator that cannot compile it (an

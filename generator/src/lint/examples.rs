@@ -6,12 +6,12 @@
 //! validator (`jsonschema`, formats checked) as the mock server, so an example the linter
 //! accepts is one the mock can serve.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use jsonschema::Validator;
 use serde_json::Value;
 
-use crate::model::json_schema::{self, Direction};
+use crate::model::json_schema::{Direction, ValidatorCache};
 use crate::model::{AdditionalProperties, Contract, Schema, SchemaKind, is_json_media_type};
 
 use super::Lint;
@@ -164,7 +164,7 @@ fn parameter_example_pointer(lint: &Lint<'_>, schema: &Schema, example: &Value) 
 /// Compiled validators by (schema pointer, direction), and the examples already checked.
 struct Validators<'c> {
     contract: &'c Contract,
-    compiled: HashMap<(String, bool), Option<Validator>>,
+    compiled: ValidatorCache,
     checked: HashSet<(String, String, bool)>,
 }
 
@@ -172,25 +172,15 @@ impl<'c> Validators<'c> {
     fn new(contract: &'c Contract) -> Self {
         Self {
             contract,
-            compiled: HashMap::new(),
+            compiled: ValidatorCache::default(),
             checked: HashSet::new(),
         }
     }
 
     fn get(&mut self, schema: &Schema, direction: Direction) -> Option<&Validator> {
-        let key = (schema.pointer.clone(), direction == Direction::Request);
-        self.compiled
-            .entry(key)
-            .or_insert_with(|| {
-                let document = json_schema::document(self.contract, schema, direction);
-                // A schema the validator cannot compile (a regex it does not support) is
-                // not the example's fault: such examples are not checked.
-                jsonschema::options()
-                    .should_validate_formats(true)
-                    .build(&document)
-                    .ok()
-            })
-            .as_ref()
+        // A schema the validator cannot compile (a regex it does not support) is not the
+        // example's fault: such examples are not checked.
+        self.compiled.get(self.contract, schema, direction)
     }
 
     /// Problems of `value` against `schema`, as `at /path: message` lines with the

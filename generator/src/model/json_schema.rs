@@ -4,14 +4,14 @@
 //! `readOnly` fields that are "required" only in responses): this module is the one place
 //! that translates, so the mock server, the verifier and the tests validate the same way.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::{Map, Value, json};
 
 use super::{AdditionalProperties, Contract, Schema, SchemaKind};
 
 /// Who sends the value being validated; decides how `readOnly`/`writeOnly` apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Direction {
     /// Client → server: `readOnly` properties are not required.
     Request,
@@ -44,6 +44,96 @@ pub fn document(contract: &Contract, schema: &Schema, direction: Direction) -> V
         }
     }
     root
+}
+
+/// A validator for `schema` as `direction`'s receiver judges it (formats checked): the one
+/// way the linter, the mock, the verifier and the generators compile schemas. An error
+/// when the validator cannot compile the schema (a regular expression it does not
+/// support, say): callers skip validation there rather than fail.
+pub fn validator(
+    contract: &Contract,
+    schema: &Schema,
+    direction: Direction,
+) -> Result<jsonschema::Validator, String> {
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&document(contract, schema, direction))
+        .map_err(|e| e.to_string())
+}
+
+/// Validators compiled once per schema and direction, for callers that judge many values
+/// one by one.
+#[derive(Default)]
+pub struct ValidatorCache {
+    compiled: HashMap<(String, Direction), Option<jsonschema::Validator>>,
+}
+
+impl ValidatorCache {
+    /// The validator of `schema`, `None` when it cannot be compiled (see [`validator`]).
+    pub fn get(
+        &mut self,
+        contract: &Contract,
+        schema: &Schema,
+        direction: Direction,
+    ) -> Option<&jsonschema::Validator> {
+        self.compiled
+            .entry((cache_key(schema), direction))
+            .or_insert_with(|| validator(contract, schema, direction).ok())
+            .as_ref()
+    }
+}
+
+/// Validators for many schemas known up front, each distinct one compiled once, in
+/// parallel on the worker pool; then shared read-only by parallel work.
+pub struct ValidatorSet {
+    direction: Direction,
+    compiled: HashMap<String, Option<jsonschema::Validator>>,
+}
+
+impl ValidatorSet {
+    /// Compiles the validators of `schemas`.
+    pub fn compile<'s>(
+        contract: &Contract,
+        schemas: impl IntoIterator<Item = &'s Schema>,
+        direction: Direction,
+    ) -> Self {
+        let mut distinct: BTreeMap<String, &Schema> = BTreeMap::new();
+        for schema in schemas {
+            distinct.entry(cache_key(schema)).or_insert(schema);
+        }
+        let distinct: Vec<(String, &Schema)> = distinct.into_iter().collect();
+        let one = |(key, schema): &(String, &Schema)| {
+            (key.clone(), validator(contract, schema, direction).ok())
+        };
+        let compiled = crate::pool::run(|| {
+            use rayon::prelude::*;
+            distinct.par_iter().map(one).collect()
+        })
+        .unwrap_or_else(|| distinct.iter().map(one).collect());
+        Self {
+            direction,
+            compiled,
+        }
+    }
+
+    /// The validator of `schema` when it was compiled (`None` when it could not be, or
+    /// was not among the schemas given, or `direction` differs).
+    pub fn get(&self, schema: &Schema, direction: Direction) -> Option<&jsonschema::Validator> {
+        if direction != self.direction {
+            return None;
+        }
+        self.compiled.get(&cache_key(schema))?.as_ref()
+    }
+}
+
+/// What identifies a schema's validator: a `$ref` converts to the reference and its
+/// nullability, nothing else, so it is keyed by the component it names (big specs point
+/// many responses at the same few components); any other schema by its pointer.
+fn cache_key(schema: &Schema) -> String {
+    match &schema.kind {
+        SchemaKind::Ref(name) => format!("$ref {name} {}", schema.nullable),
+        _ => schema.pointer.clone(),
+    }
 }
 
 /// Names of the component schemas `schema` refers to directly or through its parts.

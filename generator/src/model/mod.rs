@@ -16,6 +16,7 @@ pub mod example;
 pub mod json_schema;
 pub mod sample;
 mod schema;
+pub mod served;
 
 use std::collections::BTreeMap;
 use std::fmt;

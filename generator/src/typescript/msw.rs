@@ -13,7 +13,11 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use crate::model::{Contract, MediaType, Operation, ResponseStatus, example, is_json_media_type};
+use crate::model::json_schema::ValidatorSet;
+use crate::model::served::{Examples, default_body};
+use crate::model::{
+    Contract, MediaType, Operation, ResponseStatus, example, is_json_media_type, json_schema,
+};
 use crate::naming::Namespace;
 
 use super::operations::{body_type, method_names, order_media};
@@ -31,11 +35,14 @@ struct Served<'a> {
     code: u16,
     media: Option<(&'a str, &'a MediaType)>,
     description: &'a str,
+    /// The JSON body served (for a JSON media type), and whether it is the spec's example.
+    body: Option<(Value, bool)>,
 }
 
 /// Renders `msw.js` and `msw.d.ts`.
 pub fn render(contract: &Contract, types: &TypeNames<'_>, ns: &mut Namespace) -> (String, String) {
     let methods = method_names(contract);
+    let mut bodies = served_bodies(contract).into_iter();
     let mut js = String::from(include_str!("../../templates/typescript/msw.js"));
     let mut dts = String::from(
         "// MSW handlers (msw >= 2, an optional peer dependency of this package).\n\nimport type { HttpHandler } from \"msw\";\n",
@@ -65,7 +72,7 @@ pub fn render(contract: &Contract, types: &TypeNames<'_>, ns: &mut Namespace) ->
             string(op.method.as_str()),
             string(&op.path)
         );
-        let served = served(op);
+        let served = served(op, bodies.next().unwrap_or_default());
         let _ = writeln!(factory_js, "    {method}: {{");
         let _ = write!(
             dts,
@@ -100,13 +107,11 @@ pub fn render(contract: &Contract, types: &TypeNames<'_>, ns: &mut Namespace) ->
                 )
             };
             let what = match s.media {
-                Some((m, media)) if is_json_media_type(m) => {
-                    match served_value(contract, media, s.code) {
-                        Some((_, true)) => "the spec's example",
-                        Some((_, false)) => "a body synthesised from its schema",
-                        None => "no body",
-                    }
-                }
+                Some((m, _)) if is_json_media_type(m) => match &s.body {
+                    Some((_, true)) => "the spec's example",
+                    Some((_, false)) => "a body synthesised from its schema",
+                    None => "no body",
+                },
                 Some((_, media))
                     if media.default_example().is_some_and(|e| e.value.is_string()) =>
                 {
@@ -234,20 +239,22 @@ fn documented(op: &Operation, code: u16) -> Option<&crate::model::Response> {
         })
 }
 
-fn served(op: &Operation) -> Vec<Served<'_>> {
+fn served(op: &Operation, bodies: Vec<Option<(Value, bool)>>) -> Vec<Served<'_>> {
     let mut names = Namespace::default();
+    let mut bodies = bodies.into_iter();
     op.responses
         .iter()
         .map(|r| {
-            let (factory, code) = match r.status {
-                ResponseStatus::Code(c) => (format!("status{c}"), c),
-                ResponseStatus::Range(d) => (format!("status{d}xx"), d * 100),
-                ResponseStatus::Default => ("statusDefault".to_owned(), 500),
+            let factory = match r.status {
+                ResponseStatus::Code(c) => format!("status{c}"),
+                ResponseStatus::Range(d) => format!("status{d}xx"),
+                ResponseStatus::Default => "statusDefault".to_owned(),
             };
             Served {
                 factory: names.claim(&factory),
                 status: &r.status,
-                code,
+                code: default_code(&r.status),
+                body: bodies.next().flatten(),
                 media: order_media(&r.content).into_iter().next(),
                 description: r.description.lines().next().unwrap_or(""),
             }
@@ -255,31 +262,84 @@ fn served(op: &Operation) -> Vec<Served<'_>> {
         .collect()
 }
 
-/// The JSON body a status serves, and whether it is the spec's example: the default
-/// example when it has the schema's JSON type (specs in the wild give a URL string for
-/// an array, say), else a body synthesised from the schema; envelope status and success
-/// flag agree with `code` (`kontrat mock` does the same); `{}` when there is no schema.
-fn served_value(contract: &Contract, media: &MediaType, code: u16) -> Option<(Value, bool)> {
-    let fitting = media.default_example().map(|e| &e.value).filter(|v| {
-        media
-            .schema
-            .as_ref()
-            .is_none_or(|s| example::fits(contract.resolve(s), v))
-    });
-    let (mut value, from_spec) = match (fitting, &media.schema) {
-        (Some(v), _) => (v.clone(), true),
-        (None, Some(schema)) => (example::response_body(contract, schema, code), false),
-        // JSON with no schema: any JSON will do.
-        (None, None) => (Value::Object(serde_json::Map::new()), false),
-    };
-    if media
-        .schema
-        .as_ref()
-        .is_some_and(|schema| contract.envelope_data(schema).is_some())
-    {
-        example::patch_envelope(contract, &mut value, code);
+/// The code a status serves when the caller gives none.
+fn default_code(status: &ResponseStatus) -> u16 {
+    match *status {
+        ResponseStatus::Code(c) => c,
+        ResponseStatus::Range(d) => d * 100,
+        ResponseStatus::Default => 500,
     }
-    Some((value, from_spec))
+}
+
+/// Per operation, per response: the JSON body it serves (see [`served_value`]), `None`
+/// when its first media type is not JSON. Computed on the worker pool: validating the
+/// examples of a big spec is the costly part of the package.
+fn served_bodies(contract: &Contract) -> Vec<Vec<Option<(Value, bool)>>> {
+    fn json_media(r: &crate::model::Response) -> Option<&MediaType> {
+        order_media(&r.content)
+            .into_iter()
+            .next()
+            .filter(|(m, _)| is_json_media_type(m))
+            .map(|(_, media)| media)
+    }
+    let schemas = contract
+        .operations
+        .iter()
+        .flat_map(|op| &op.responses)
+        .filter_map(|r| json_media(r)?.schema.as_ref());
+    let validators = ValidatorSet::compile(contract, schemas, json_schema::Direction::Response);
+    let of = |op: &Operation| -> Vec<Option<(Value, bool)>> {
+        op.responses
+            .iter()
+            .map(|r| {
+                let media = json_media(r)?;
+                Some(served_value(
+                    contract,
+                    &validators,
+                    media,
+                    default_code(&r.status),
+                ))
+            })
+            .collect()
+    };
+    crate::pool::run(|| {
+        use rayon::prelude::*;
+        contract.operations.par_iter().map(of).collect()
+    })
+    .unwrap_or_else(|| contract.operations.iter().map(of).collect())
+}
+
+/// The JSON body a status serves, and whether it is the spec's example: the body
+/// `kontrat mock` serves ([`default_body`]: the default example when it validates
+/// against its schema, else a valid value made from the schema), envelope status and
+/// success flag agreeing with `code`; `{}` for JSON with no schema.
+fn served_value(
+    contract: &Contract,
+    validators: &ValidatorSet,
+    media: &MediaType,
+    code: u16,
+) -> (Value, bool) {
+    let Some(schema) = &media.schema else {
+        // JSON with no schema: the example as written, else any JSON.
+        return match media.default_example() {
+            Some(e) => (e.value.clone(), true),
+            None => (Value::Object(serde_json::Map::new()), false),
+        };
+    };
+    // A schema the validator cannot compile is judged by the shallow check alone.
+    let validator = validators.get(schema, json_schema::Direction::Response);
+    let resolved = contract.resolve(schema);
+    let is_valid = |v: &Value| match &validator {
+        Some(validator) => validator.is_valid(v),
+        None => example::fits(resolved, v),
+    };
+    match default_body(contract, media, code, Examples::Live, &is_valid) {
+        Some(b) => {
+            let from_spec = b.name != "generated" && b.replaces.is_none();
+            (b.value, from_spec)
+        }
+        None => (Value::Object(serde_json::Map::new()), false),
+    }
 }
 
 /// The JS literal describing what a status serves.
@@ -301,8 +361,7 @@ fn response_literal(contract: &Contract, s: &Served<'_>) -> String {
         let _ = write!(out, ", type: {}", string(&ty));
         if json {
             out.push_str(", json: true");
-            let value = served_value(contract, media, s.code).map(|(v, _)| v);
-            if let Some(v) = value {
+            if let Some((v, _)) = &s.body {
                 let text = serde_json::to_string(&v).unwrap_or_default();
                 let _ = write!(out, ", example: {}", string(&text));
             }

@@ -4,7 +4,7 @@
 //! person writes by hand. Objects are interfaces with JSDoc from the spec; the shared
 //! envelope is one generic `Envelope<T>` and its specialisations are aliases of it;
 //! enums are literal unions that stay open (`| (string & {})`) so a value the server adds
-//! later still type-checks; `oneOf` with a discriminator is a union whose members carry
+//! later still type-checks, and closed where a request sends an inline one; `oneOf` with a discriminator is a union whose members carry
 //! their tag literal, so `switch (x.kind)` narrows. A component whose request and
 //! response shapes differ (`readOnly` / `writeOnly`) gets a second declaration,
 //! `<Name>Writable`, for requests. Inline schemas stay inline: TypeScript types are
@@ -110,14 +110,14 @@ impl<'a> TypeNames<'a> {
             SchemaKind::Null => "null".to_owned(),
             SchemaKind::Boolean => "boolean".to_owned(),
             SchemaKind::Integer(i) if !i.enumeration.is_empty() => {
-                open_union(i.enumeration.iter().map(|v| v.to_string()), "number")
+                union(i.enumeration.iter().map(|v| v.to_string()), "number", dir)
             }
             SchemaKind::Number(n) if !n.enumeration.is_empty() => {
-                open_union(n.enumeration.iter().map(|v| format!("{v}")), "number")
+                union(n.enumeration.iter().map(|v| format!("{v}")), "number", dir)
             }
             SchemaKind::Integer(_) | SchemaKind::Number(_) => "number".to_owned(),
             SchemaKind::String(s) if !s.enumeration.is_empty() => {
-                open_union(s.enumeration.iter().map(|v| string(v)), "string")
+                union(s.enumeration.iter().map(|v| string(v)), "string", dir)
             }
             SchemaKind::String(s)
                 if dir == Direction::Request && s.format.as_deref() == Some("binary") =>
@@ -321,14 +321,21 @@ pub fn keeps(p: &Property, dir: Direction) -> bool {
     }
 }
 
-fn open_union(values: impl Iterator<Item = String>, base: &str) -> String {
+/// The literal union of an enum. What a client reads stays open (`| (string & {})`: a
+/// value the server adds later is not a type error, and editors still offer the
+/// literals); what it sends is closed, so a typo is caught before the server refuses it.
+/// Only inline enums are seen in request position: a named enum component is one
+/// declaration shared by both directions, so it stays open.
+fn union(values: impl Iterator<Item = String>, base: &str, dir: Direction) -> String {
     let mut parts: Vec<String> = Vec::new();
     for v in values {
         if !parts.contains(&v) {
             parts.push(v);
         }
     }
-    parts.push(format!("({base} & {{}})"));
+    if dir == Direction::Response {
+        parts.push(format!("({base} & {{}})"));
+    }
     parts.join(" | ")
 }
 
