@@ -28,10 +28,13 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const EMBEDDED_SPEC: &str = include_str!("../spec/auth.yaml");
 const EMBEDDED_NAME: &str = "spec/auth.yaml";
 
+/// `kontrat --version`: the version and the commit built (see build.rs).
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("KONTRAT_COMMIT"), ")");
+
 /// Contract-first toolkit: an OpenAPI spec → a typed Rust crate (envelope types, models,
 /// async client with typed errors, axum server stubs, wiremock helpers).
 #[derive(Parser, Debug)]
-#[command(name = "kontrat", version, about, long_about = None)]
+#[command(name = "kontrat", version = VERSION, about, long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
