@@ -15,12 +15,14 @@ fn main() {
             println!("cargo:rerun-if-changed={path}");
         }
     }
-    if let Ok(Some(head)) = std::fs::read_to_string(".git/HEAD")
-        .map(|h| h.strip_prefix("ref: ").map(|r| format!(".git/{}", r.trim())))
+    let head = std::fs::read_to_string(".git/HEAD").ok().and_then(|h| {
+        h.strip_prefix("ref: ")
+            .map(|r| format!(".git/{}", r.trim()))
+    });
+    if let Some(head) = head
+        && std::path::Path::new(&head).exists()
     {
-        if std::path::Path::new(&head).exists() {
-            println!("cargo:rerun-if-changed={head}");
-        }
+        println!("cargo:rerun-if-changed={head}");
     }
     let commit = std::env::var("KONTRAT_COMMIT")
         .ok()
