@@ -3,8 +3,8 @@
 # here): type tests with tsc --strict, then the Node test runner against `kontrat mock`
 # and, for the MSW handlers (`auth-api/msw`), under `msw/node`; then headless Chromium
 # (Debian's package, installed here when missing) loading the package with no bundler, and
-# driving the mock's dashboard (dashboard.test.mjs: its own mocks, curl, screenshots in
-# target/dashboard/).
+# calling the mock through `kontrat proxy` (proxy-browser.test.mjs), and driving the mock's
+# dashboard (dashboard.test.mjs: its own mocks, curl, screenshots in target/dashboard/).
 # Needs Node >= 20 and npm; uses target/debug/kontrat (built earlier by CI; built if missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,4 +44,5 @@ done
 [ -n "$url" ] || { cat "$log"; echo "kontrat mock printed no URL"; exit 1; }
 echo "kontrat mock on $url"
 # The package is linked (node_modules/auth-api); its `import "msw"` must resolve here.
-KONTRAT_MOCK_URL="$url" NODE_OPTIONS=--preserve-symlinks node --test
+# KONTRAT_BIN: the binary the proxy test starts `kontrat proxy` from.
+KONTRAT_MOCK_URL="$url" KONTRAT_BIN="$bin" NODE_OPTIONS=--preserve-symlinks node --test

@@ -14,7 +14,9 @@ use kontrat_generator::{Diagnostics, Severity, output, rust, typescript};
 
 mod diff;
 mod lint;
+mod logging;
 mod mock;
+mod proxy;
 mod verify;
 
 /// Generation allocates and frees millions of small syntax-tree nodes; mimalloc does that
@@ -26,10 +28,13 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const EMBEDDED_SPEC: &str = include_str!("../spec/auth.yaml");
 const EMBEDDED_NAME: &str = "spec/auth.yaml";
 
+/// `kontrat --version`: the version and the commit built (see build.rs).
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("KONTRAT_COMMIT"), ")");
+
 /// Contract-first toolkit: an OpenAPI spec → a typed Rust crate (envelope types, models,
 /// async client with typed errors, axum server stubs, wiremock helpers).
 #[derive(Parser, Debug)]
-#[command(name = "kontrat", version, about, long_about = None)]
+#[command(name = "kontrat", version = VERSION, about, long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -51,6 +56,8 @@ enum Command {
     Diff(diff::DiffArgs),
     /// Exercise a running implementation and report every way it breaks the contract.
     Verify(verify::VerifyArgs),
+    /// Forward real traffic to an implementation and check both sides against the contract.
+    Proxy(proxy::ProxyArgs),
 }
 
 /// The back-ends `generate` and `check` know.
@@ -113,6 +120,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Lint(args) => lint::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Verify(args) => verify::run(&args),
+        Command::Proxy(args) => proxy::run(&args),
     }
 }
 

@@ -50,26 +50,7 @@ pub(crate) struct MockArgs {
 
 pub(crate) fn run(args: &MockArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let filter = if args.quiet { "warn" } else { "info" };
-    // One line per request: written by a thread of their own, in batches, so a slow
-    // terminal or pipe holds up no request and each line is not a write of its own. Not
-    // lossy: when the queue is full, requests wait rather than lines disappear. The guard
-    // flushes what is queued when `run` returns. The queue is allocated up front: 4,096
-    // lines (128 KiB), not the default 128,000 (4 MiB of idle RSS).
-    let (writer, _flush_on_return) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .buffered_lines_limit(4096)
-        .lossy(false)
-        .thread_name("kontrat-log")
-        .finish(std::io::BufWriter::new(std::io::stderr()));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("KONTRAT_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter)),
-        )
-        .with_target(false)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_writer(writer)
-        .try_init();
+    let _flush_on_return = crate::logging::init(if args.quiet { "warn" } else { "info" });
     let (file, text) = read_spec(args.spec.as_deref())?;
     let (contract, diagnostics) = match kontrat_generator::load_contract_str(&file, &text) {
         Ok(ok) => ok,
@@ -127,6 +108,7 @@ pub(crate) fn run(args: &MockArgs) -> anyhow::Result<ExitCode> {
         let streams = mock.clone();
         let shutdown = async move {
             shutdown_signal().await;
+            eprintln!("kontrat mock: shutting down (finishing requests in flight)");
             // Open dashboards hold event streams: end them, or shutdown waits for its grace.
             streams.close_event_streams();
         };
@@ -138,7 +120,7 @@ pub(crate) fn run(args: &MockArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn bracket(host: &str) -> String {
+pub(crate) fn bracket(host: &str) -> String {
     if host.contains(':') && !host.starts_with('[') {
         format!("[{host}]")
     } else {
@@ -146,7 +128,8 @@ fn bracket(host: &str) -> String {
     }
 }
 
-async fn shutdown_signal() {
+/// Resolves on Ctrl-C or SIGTERM.
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -165,5 +148,4 @@ async fn shutdown_signal() {
         () = ctrl_c => {}
         () = term => {}
     }
-    eprintln!("kontrat mock: shutting down (finishing requests in flight)");
 }

@@ -13,21 +13,27 @@ use serde_json::{Map, Value};
 use crate::compiled::Compiled;
 use crate::decode;
 
-/// Why a request is refused.
+/// Why a request breaks the contract ([`crate::Compiled::check_request`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Refusal {
+pub enum Refusal {
     /// Missing or malformed credentials on a secured operation (401).
     Unauthorized(Vec<String>),
     /// Parameters, content type or body break the contract (400).
     Invalid(Vec<String>),
 }
 
-/// The parts of a request the checks read.
-pub(crate) struct Request<'a> {
+/// The parts of a request the checks read ([`crate::Compiled::check_request`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    /// The request's headers.
     pub headers: &'a HeaderMap,
+    /// The query string, without `?`.
     pub query: Option<&'a str>,
+    /// The path parameters the route matched ([`crate::RouteMatch::Found`]).
     pub path_params: &'a [(String, String)],
-    pub body: &'a [u8],
+    /// The whole body; `None` when it was not read (too large to hold): then only its
+    /// presence and content type are checked.
+    pub body: Option<&'a [u8]>,
 }
 
 /// Checks credentials first (a client without them learns nothing about the body), then
@@ -232,7 +238,8 @@ fn body(compiled: &Compiled, op_index: usize, req: &Request<'_>, problems: &mut 
             .collect::<Vec<_>>()
             .join(", ")
     };
-    if req.body.is_empty() && content_type.is_none() {
+    let sent = req.body.is_none_or(|b| !b.is_empty());
+    if !sent && content_type.is_none() {
         if body.required {
             problems.push(format!("body: required; send one of: {}", expected()));
         }
@@ -258,7 +265,10 @@ fn body(compiled: &Compiled, op_index: usize, req: &Request<'_>, problems: &mut 
         ));
         return;
     };
-    if req.body.is_empty() {
+    let Some(bytes) = req.body else {
+        return; // Not read: the contents cannot be judged.
+    };
+    if bytes.is_empty() {
         if body.required {
             problems.push("body: required, but it is empty".into());
         }
@@ -267,7 +277,7 @@ fn body(compiled: &Compiled, op_index: usize, req: &Request<'_>, problems: &mut 
     let value = if is_json_media_type(media_type)
         || (media_type.contains('*') && is_json_media_type(content_type))
     {
-        match serde_json::from_slice::<Value>(req.body) {
+        match serde_json::from_slice::<Value>(bytes) {
             Ok(mut v) => {
                 below_i64_kept_below(&mut v);
                 v
@@ -291,14 +301,14 @@ fn body(compiled: &Compiled, op_index: usize, req: &Request<'_>, problems: &mut 
         .eq_ignore_ascii_case("application/x-www-form-urlencoded")
     {
         let media = body.content.values().nth(index);
-        form(compiled, media.and_then(|m| m.schema.as_ref()), req.body)
+        form(compiled, media.and_then(|m| m.schema.as_ref()), bytes)
     } else if media_type_essence(media_type).eq_ignore_ascii_case("multipart/form-data") {
         let media = body.content.values().nth(index);
         match multipart(
             compiled,
             media.and_then(|m| m.schema.as_ref()),
             content_type,
-            req.body,
+            bytes,
         ) {
             Ok(v) => v,
             Err(e) => {

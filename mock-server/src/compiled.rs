@@ -341,9 +341,54 @@ impl Compiled {
     }
 }
 
-/// Checking what others send against the contract: the verifier judges live servers
-/// with the same validators the mock uses for requests.
+/// Checking what others send against the contract: the verifier judges live servers and
+/// the proxy judges real traffic with the same routes and validators the mock uses.
 impl Compiled {
+    /// The operation that `method` and `path` (no query string) reach, as the mock routes
+    /// them (literal segments before parameters, the spec's server base paths tried too).
+    pub fn route(&self, method: &http::Method, path: &str) -> crate::RouteMatch {
+        self.routes.find(method, path)
+    }
+
+    /// Checks a request to operation `op` as the mock does before answering it:
+    /// credentials first (on secured operations), then every parameter and body problem.
+    /// Messages never echo values.
+    pub fn check_request(
+        &self,
+        op: usize,
+        request: &crate::RequestParts<'_>,
+    ) -> Result<(), crate::Refusal> {
+        crate::check::check(self, op, request)
+    }
+
+    /// `query` with the values of API-key parameters masked (`api_key=***`), for logs.
+    pub fn masked_query(&self, query: &str) -> String {
+        let secret: Vec<&str> = self.contract.query_api_keys().collect();
+        if secret.is_empty() {
+            return query.to_owned();
+        }
+        query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((k, _)) if secret.contains(&k) => format!("{k}=***"),
+                _ => pair.to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// An answer the contract cannot document (`status` with `messages`): the shared
+    /// envelope when the spec has one, `application/problem+json` otherwise, marked with
+    /// [`crate::UNDOCUMENTED_STATUS`] — what the mock sends for an unknown path.
+    pub fn undocumented_response(
+        &self,
+        status: http::StatusCode,
+        messages: &[String],
+    ) -> axum::response::Response {
+        let answer = crate::answer::undocumented(self, status, messages, &crate::handler::now());
+        crate::answer::into_response(&answer, http::HeaderMap::new())
+    }
+
     /// True when `value` is a valid request body of operation `op` for `media_type`
     /// (true when the contract gives no schema for it).
     pub fn request_body_is_valid(&self, op: usize, media_type: &str, value: &Value) -> bool {
@@ -363,12 +408,15 @@ impl Compiled {
     /// and for a shared envelope its invariants (`isSuccess` true exactly on 2xx,
     /// `statusCode` equal to the HTTP status, `data` null and `errors` non-empty on errors,
     /// `timestamp` in RFC 3339 UTC). Empty when the response honours the contract.
+    ///
+    /// `body` is `None` when it was not read (streamed on, too large to hold, or a `HEAD`
+    /// answer): then only the status and the content type are judged.
     pub fn response_problems(
         &self,
         op: usize,
         status: u16,
         content_type: Option<&str>,
-        body: &[u8],
+        body: Option<&[u8]>,
     ) -> Vec<String> {
         let operation = &self.contract.operations[op];
         let Some(response) = operation.response_for(status) else {
@@ -388,13 +436,12 @@ impl Compiled {
             .position(|x| std::ptr::eq(x, response))
             .unwrap_or_default();
         if response.content.is_empty() {
-            return if body.is_empty() {
-                Vec::new()
-            } else {
-                vec![format!(
+            return match body {
+                Some(body) if !body.is_empty() => vec![format!(
                     "status {status} is documented without a body, but {} bytes came back",
                     body.len()
-                )]
+                )],
+                _ => Vec::new(),
             };
         }
         let documented = || {
@@ -419,9 +466,10 @@ impl Compiled {
                 documented()
             )];
         };
-        if !kontrat_generator::model::is_json_media_type(media_type) {
+        let Some(body) = body.filter(|_| kontrat_generator::model::is_json_media_type(media_type))
+        else {
             return Vec::new();
-        }
+        };
         let value: Value = match serde_json::from_slice(body) {
             Ok(mut v) => {
                 crate::check::below_i64_kept_below(&mut v);

@@ -23,6 +23,19 @@ pub enum CorsPolicy {
 }
 
 impl CorsPolicy {
+    /// Adds to `response` the CORS headers the mock gives an actual (not preflight)
+    /// request with `request_headers` under this policy (nothing when it is `Off`).
+    pub fn decorate_answer(&self, request_headers: &HeaderMap, response: &mut Response) {
+        if *self == CorsPolicy::Off {
+            return;
+        }
+        let allowed = request_headers
+            .get(header::ORIGIN)
+            .filter(|o| self.allows(o))
+            .cloned();
+        decorate(response, allowed);
+    }
+
     fn allows(&self, origin: &HeaderValue) -> bool {
         match self {
             CorsPolicy::AnyOrigin => true,
@@ -52,11 +65,7 @@ pub(crate) fn classify(mock: &Mock, request: &Request) -> Cors {
         return Cors::Off;
     }
     let origin = request.headers().get(header::ORIGIN).cloned();
-    let preflight = request.method() == Method::OPTIONS
-        && origin.is_some()
-        && request
-            .headers()
-            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+    let preflight = is_preflight(request.method(), request.headers());
     let allowed = origin.filter(|o| policy.allows(o));
     if preflight {
         let mut response = StatusCode::NO_CONTENT.into_response();
@@ -97,6 +106,13 @@ pub(crate) fn classify(mock: &Mock, request: &Request) -> Cors {
         return Cors::Preflight(response);
     }
     Cors::Actual { allowed }
+}
+
+/// True for a CORS preflight: `OPTIONS` with `Origin` and `Access-Control-Request-Method`.
+pub fn is_preflight(method: &Method, headers: &HeaderMap) -> bool {
+    method == Method::OPTIONS
+        && headers.contains_key(header::ORIGIN)
+        && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
 }
 
 /// Adds the CORS headers of an actual request's answer (`allowed`: its permitted origin).

@@ -119,57 +119,33 @@ fn respond(
                 headers: &parts.headers,
                 query: parts.uri.query(),
                 path_params: &params,
-                body: &body,
+                body: Some(&body),
             };
             decide(mock, &compiled, operation, &req, &prefer, &at)
         }
-        (Ok(_), Match::MethodNotAllowed(allowed)) => {
-            let list: Vec<&str> = allowed.iter().map(|m| m.as_str()).collect();
-            let why = format!(
-                "{} is not documented for {path}; documented: {}",
-                parts.method,
-                list.join(", ")
-            );
-            let mut extra = HeaderMap::new();
-            if let Ok(v) = HeaderValue::from_str(&list.join(", ")) {
-                extra.insert(header::ALLOW, v);
-            }
+        (Ok(_), unrouted) => {
+            let why = unrouted
+                .why_unrouted(&parts.method, &path)
+                .unwrap_or_default();
+            let (status, extra) = match &unrouted {
+                Match::MethodNotAllowed(allowed) => {
+                    let list: Vec<&str> = allowed.iter().map(|m| m.as_str()).collect();
+                    let mut extra = HeaderMap::new();
+                    if let Ok(v) = HeaderValue::from_str(&list.join(", ")) {
+                        extra.insert(header::ALLOW, v);
+                    }
+                    (StatusCode::METHOD_NOT_ALLOWED, extra)
+                }
+                _ => (StatusCode::NOT_FOUND, HeaderMap::new()),
+            };
             Decision {
-                answer: answer::undocumented(
-                    &compiled,
-                    StatusCode::METHOD_NOT_ALLOWED,
-                    std::slice::from_ref(&why),
-                    &at,
-                ),
+                answer: answer::undocumented(&compiled, status, std::slice::from_ref(&why), &at),
                 operation: None,
                 reason: why,
                 problems: Vec::new(),
                 seed: None,
                 delay: Duration::ZERO,
                 extra,
-            }
-        }
-        (Ok(_), Match::NotFound(closest)) => {
-            let why = match closest {
-                Some((method, template)) => format!(
-                    "no operation documents {} {path}; closest: {method} {template}",
-                    parts.method
-                ),
-                None => format!("no operation documents {} {path}", parts.method),
-            };
-            Decision {
-                answer: answer::undocumented(
-                    &compiled,
-                    StatusCode::NOT_FOUND,
-                    std::slice::from_ref(&why),
-                    &at,
-                ),
-                operation: None,
-                reason: why,
-                problems: Vec::new(),
-                seed: None,
-                delay: Duration::ZERO,
-                extra: HeaderMap::new(),
             }
         }
     };
@@ -194,7 +170,7 @@ fn respond(
         at,
         method: parts.method.as_str().to_owned(),
         path,
-        query: parts.uri.query().map(|q| mask_query(&compiled, q)),
+        query: parts.uri.query().map(|q| compiled.masked_query(q)),
         operation: decision.operation.take(),
         status: decision.answer.status.as_u16(),
         example: decision.answer.example.clone(),
@@ -448,22 +424,6 @@ fn documented_statuses(op: &Operation) -> String {
         .map(|r| r.status.to_string())
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// The query string with the values of API-key parameters masked.
-fn mask_query(compiled: &Compiled, query: &str) -> String {
-    let secret: Vec<&str> = compiled.contract.query_api_keys().collect();
-    if secret.is_empty() {
-        return query.to_owned();
-    }
-    query
-        .split('&')
-        .map(|pair| match pair.split_once('=') {
-            Some((k, _)) if secret.contains(&k) => format!("{k}=***"),
-            _ => pair.to_owned(),
-        })
-        .collect::<Vec<_>>()
-        .join("&")
 }
 
 enum BodyError {

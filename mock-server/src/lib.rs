@@ -52,10 +52,12 @@ use kontrat_generator::model::Contract;
 use serde::{Deserialize, Serialize};
 
 pub use answer::{INVALID_BODY, UNDOCUMENTED_STATUS};
+pub use check::{Refusal, Request as RequestParts};
 pub use compiled::Compiled;
-pub use cors::CorsPolicy;
+pub use cors::{CorsPolicy, is_preflight};
 pub use journal::Entry;
 pub use reload::watch;
+pub use routing::Match as RouteMatch;
 pub use serve::{ServeError, serve};
 pub use service::MockService;
 

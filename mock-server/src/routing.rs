@@ -37,9 +37,9 @@ enum Part {
     Param(String),
 }
 
-/// What a request path and method led to.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) enum Match {
+/// Where a request's method and path land in the contract ([`crate::Compiled::route`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Match {
     /// An operation, with its path parameters (percent-decoded).
     Found {
         /// Index into `Contract::operations`.
@@ -51,6 +51,28 @@ pub(crate) enum Match {
     MethodNotAllowed(Vec<Method>),
     /// Nothing documented; the closest template with its method, if any is close.
     NotFound(Option<(Method, String)>),
+}
+
+impl Match {
+    /// Why the request reaches no operation (`None` when it does), as the mock's 404 and
+    /// 405 answers say it: the documented methods, or the closest documented path.
+    pub fn why_unrouted(&self, method: &http::Method, path: &str) -> Option<String> {
+        match self {
+            Match::Found { .. } => None,
+            Match::MethodNotAllowed(allowed) => Some(format!(
+                "{method} is not documented for {path}; documented: {}",
+                allowed
+                    .iter()
+                    .map(|m| m.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            Match::NotFound(Some((m, template))) => Some(format!(
+                "no operation documents {method} {path}; closest: {m} {template}"
+            )),
+            Match::NotFound(None) => Some(format!("no operation documents {method} {path}")),
+        }
+    }
 }
 
 impl Routes {

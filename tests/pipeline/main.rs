@@ -9,6 +9,7 @@
 //! - `mock_helpers`: the typed wiremock builders, as a client team would use them;
 //! - `contract`: every body the crate can send validates against the spec's JSON Schemas;
 //! - `cli`: the `kontrat` binary: exit codes, atomic writes, the drift check;
+//! - `proxy`: `kontrat proxy` around a command and until SIGTERM, with its exit codes;
 //! - `readme`: the README's tour, verbatim.
 
 mod cli;
@@ -16,5 +17,6 @@ mod client;
 mod contract;
 mod fixtures;
 mod mock_helpers;
+mod proxy;
 mod readme;
 mod server;

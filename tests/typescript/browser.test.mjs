@@ -4,78 +4,26 @@
 // `Prefer`, `credentials: "include"`, timeouts and aborts. This test asserts what the page
 // saw and saves a screenshot ($KONTRAT_SCREENSHOT_DIR, default ../../target/browser).
 //
-// Chromium: $KONTRAT_CHROMIUM, else /usr/bin/chromium. Where it is missing the test is
-// skipped, unless KONTRAT_REQUIRE_BROWSER=1 (CI sets it, and installs Chromium).
+// Chromium and the site: support/browser.mjs.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:http";
+import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 
+import { launch, runPage, serveSite, skip } from "./support/browser.mjs";
 import { startMock } from "./support/mock.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
-const packageDir = `${here}../../generated/auth-api-ts/`;
-const executablePath = process.env.KONTRAT_CHROMIUM ?? "/usr/bin/chromium";
-const required = process.env.KONTRAT_REQUIRE_BROWSER === "1";
-const skip = !existsSync(executablePath) && !required ? `no Chromium at ${executablePath}` : false;
 
 let mock;
 let site;
 let browser;
 
-/** The page and the package, as a static site would serve them (no build step). */
-function serveSite() {
-  const files = {
-    "/": [`${here}browser/index.html`, "text/html; charset=utf-8"],
-    "/page.js": [`${here}browser/page.js`, "text/javascript"],
-  };
-  const server = createServer((req, res) => {
-    const path = new URL(req.url, "http://x").pathname;
-    let file = files[path];
-    const m = /^\/auth-api\/([a-z-]+\.js)$/.exec(path);
-    if (!file && m && existsSync(packageDir + m[1])) file = [packageDir + m[1], "text/javascript"];
-    if (!file) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { "content-type": file[1], "cache-control": "no-store" });
-    res.end(readFileSync(file[0]));
-  });
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () => resolve({ server, url: `http://127.0.0.1:${server.address().port}` })),
-  );
-}
-
-/** A loopback port that refuses connections (bound, then closed). */
-function closedPort() {
-  const server = createServer();
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    }),
-  );
-}
-
 before(async () => {
   if (skip) return;
   mock = await startMock();
   site = await serveSite();
-  browser = await chromium.launch({
-    executablePath,
-    // Running as root needs --no-sandbox; the rest keep Chromium off the (closed) network.
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launch();
 });
 
 after(async () => {
@@ -85,18 +33,7 @@ after(async () => {
 });
 
 test("the generated package runs in Chromium, cross-origin, against kontrat mock", { skip }, async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  const pageErrors = [];
-  const corsErrors = [];
-  page.on("pageerror", (e) => pageErrors.push(String(e)));
-  page.on("console", (m) => {
-    if (/CORS|Access-Control/i.test(m.text())) corsErrors.push(m.text());
-  });
-  const dead = `http://127.0.0.1:${await closedPort()}`;
-  const url = `${site.url}/?mock=${encodeURIComponent(mock.url)}&dead=${encodeURIComponent(dead)}`;
-  await page.goto(url);
-  await page.waitForFunction(() => window.__kontrat !== undefined, null, { timeout: 60_000 });
-  const seen = await page.evaluate(() => window.__kontrat);
+  const { page, seen, pageErrors, corsErrors } = await runPage(browser, site, mock.url);
   const shots = process.env.KONTRAT_SCREENSHOT_DIR ?? `${here}../../target/browser`;
   mkdirSync(shots, { recursive: true });
   await page.screenshot({ path: `${shots}/auth-api-ts.png`, fullPage: true });

@@ -7,25 +7,22 @@
 // its own (`$KONTRAT_BIN mock --spec <a copy of spec/auth.yaml>`), so its log is its own and
 // its spec can be rewritten to exercise hot reload.
 //
-// Chromium: $KONTRAT_CHROMIUM, else /usr/bin/chromium. Where it is missing the test is
-// skipped, unless KONTRAT_REQUIRE_BROWSER=1 (CI sets it, and installs Chromium).
+// Chromium: see support/browser.mjs (skipped where missing, unless KONTRAT_REQUIRE_BROWSER=1).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { chromium } from "playwright-core";
+
+import { launch, skip } from "./support/browser.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const root = `${here}../../`;
-const executablePath = process.env.KONTRAT_CHROMIUM ?? "/usr/bin/chromium";
 const bin = process.env.KONTRAT_BIN ?? `${root}target/debug/kontrat`;
-const required = process.env.KONTRAT_REQUIRE_BROWSER === "1";
-const skip = !existsSync(executablePath) && !required ? `no Chromium at ${executablePath}` : false;
 const shots = process.env.KONTRAT_DASHBOARD_SHOTS ?? `${root}target/dashboard`;
 const run = promisify(execFile);
 
@@ -104,19 +101,7 @@ before(async () => {
   mock = await startMock(specPath);
   hostile = await startMock(hostilePath);
   site = await serveBlankSite();
-  browser = await chromium.launch({
-    executablePath,
-    // Running as root needs --no-sandbox; the rest keep Chromium off the (closed) network.
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launch();
 });
 
 after(async () => {

@@ -6,8 +6,11 @@
 //! "valid". [`plan`] decides what to send (documented examples, seeded valid requests,
 //! negative probes), [`production_guard`] refuses the spec's Production server,
 //! [`verify`] sends the plan and judges every answer, and [`Report`] renders the outcome
-//! for people, for JSON consumers and as JUnit XML.
+//! for people, for JSON consumers and as JUnit XML. Its parts ([`Violation`] blocks,
+//! [`CoverageTable`], [`body_excerpt`] and [`offending_parts`]) are public for other
+//! reports of the same kind (`kontrat proxy`'s).
 
+mod excerpt;
 mod plan;
 mod report;
 mod run;
@@ -16,8 +19,9 @@ use std::time::Duration;
 
 use kontrat_generator::model::Contract;
 
+pub use excerpt::{EXCERPT_CHARS, body_excerpt, mask_secrets, masked_text, offending_parts};
 pub use plan::{Expect, PlanOptions, Probe, ProbeKind, plan};
-pub use report::{Covered, Report, Violation};
+pub use report::{CoverageTable, Covered, Report, Violation, coverage, xml_escape};
 pub use run::verify;
 
 /// A credential, kept out of every `Debug` and log line.

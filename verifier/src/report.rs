@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
+use kontrat_mock::Compiled;
 use serde::Serialize;
 
 use crate::plan::Probe;
@@ -46,6 +47,10 @@ pub struct Violation {
     pub got: String,
     /// Every problem with the answer.
     pub problems: Vec<String>,
+    /// The parts of the payload the problems point at (bounded, secrets masked; see
+    /// [`crate::offending_parts`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub offending: Vec<String>,
 }
 
 impl Violation {
@@ -59,7 +64,40 @@ impl Violation {
             expected: "an answer".into(),
             got: "no answer".into(),
             problems: vec![why],
+            offending: Vec::new(),
         }
+    }
+
+    /// The violation as a JUnit `<failure>` element.
+    pub fn junit_failure(&self) -> String {
+        format!(
+            "<failure message=\"{}\">{}</failure>",
+            xml_escape(&self.problems.join("; ")),
+            xml_escape(&format!(
+                "request: {}\nexpected: {}\ngot: {}",
+                self.request, self.expected, self.got
+            ))
+        )
+    }
+}
+
+/// The block a report prints for one violation: `FAIL operation [probe]`, the request,
+/// what was expected, what came back, every problem and the offending parts.
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "FAIL {} [{}]", self.operation, self.probe)?;
+        for line in self.request.lines() {
+            writeln!(f, "  {line}")?;
+        }
+        writeln!(f, "  expected: {}", self.expected)?;
+        write!(f, "  got:      {}", self.got)?;
+        for p in &self.problems {
+            write!(f, "\n  - {p}")?;
+        }
+        for part in &self.offending {
+            write!(f, "\n  at {part}")?;
+        }
+        Ok(())
     }
 }
 
@@ -72,6 +110,48 @@ pub struct Covered {
     pub status: String,
     /// How many answers had it.
     pub observed: usize,
+}
+
+/// Every documented response of the contract, none observed yet: in operation order,
+/// then in the order each operation documents its responses.
+pub fn coverage(compiled: &Compiled) -> Vec<Covered> {
+    compiled
+        .contract
+        .operations
+        .iter()
+        .flat_map(|op| {
+            op.responses.iter().map(|r| Covered {
+                operation: op.id.clone(),
+                status: r.status.to_string(),
+                observed: 0,
+            })
+        })
+        .collect()
+}
+
+/// The coverage table of a report: `coverage: 7/18 documented responses observed`, then
+/// one line per operation with `✓` on each status observed and `✗` on the others.
+#[derive(Debug, Clone, Copy)]
+pub struct CoverageTable<'a>(pub &'a [Covered]);
+
+impl std::fmt::Display for CoverageTable<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let seen = self.0.iter().filter(|c| c.observed > 0).count();
+        write!(
+            f,
+            "coverage: {seen}/{} documented responses observed",
+            self.0.len()
+        )?;
+        let mut current = "";
+        for c in self.0 {
+            if c.operation != current {
+                write!(f, "\n  {:<24}", c.operation)?;
+                current = &c.operation;
+            }
+            write!(f, " {}{}", c.status, if c.observed > 0 { "✓" } else { "✗" })?;
+        }
+        Ok(())
+    }
 }
 
 impl Report {
@@ -106,7 +186,7 @@ impl Report {
         let _ = writeln!(
             xml,
             "<testsuites><testsuite name=\"kontrat verify: {}\" tests=\"{}\" failures=\"{}\" time=\"{:.3}\">",
-            escape(&self.title),
+            xml_escape(&self.title),
             self.probes.len(),
             failures,
             self.elapsed.as_secs_f64()
@@ -116,21 +196,13 @@ impl Report {
             let _ = write!(
                 xml,
                 "  <testcase classname=\"{}\" name=\"{}\">",
-                escape(&probe.operation_id),
-                escape(&name)
+                xml_escape(&probe.operation_id),
+                xml_escape(&name)
             );
             let mut violations = self.violations_of(probe).peekable();
             if violations.peek().is_some() {
                 for v in violations {
-                    let _ = write!(
-                        xml,
-                        "<failure message=\"{}\">{}</failure>",
-                        escape(&v.problems.join("; ")),
-                        escape(&format!(
-                            "request: {}\nexpected: {}\ngot: {}",
-                            v.request, v.expected, v.got
-                        ))
-                    );
+                    xml.push_str(&v.junit_failure());
                 }
             } else if status.is_none() {
                 let _ = write!(xml, "<skipped message=\"not sent\"/>");
@@ -160,34 +232,9 @@ impl std::fmt::Display for Report {
             self.target, self.title, self.seed
         )?;
         for v in &self.violations {
-            writeln!(f, "\nFAIL {} [{}]", v.operation, v.probe)?;
-            for line in v.request.lines() {
-                writeln!(f, "  {line}")?;
-            }
-            writeln!(f, "  expected: {}", v.expected)?;
-            writeln!(f, "  got:      {}", v.got)?;
-            for p in &v.problems {
-                writeln!(f, "  - {p}")?;
-            }
+            writeln!(f, "\n{v}")?;
         }
-        let seen = self.coverage.iter().filter(|c| c.observed > 0).count();
-        writeln!(
-            f,
-            "\ncoverage: {seen}/{} documented responses observed",
-            self.coverage.len()
-        )?;
-        let mut current = "";
-        for c in &self.coverage {
-            if c.operation != current {
-                if !current.is_empty() {
-                    writeln!(f)?;
-                }
-                write!(f, "  {:<24}", c.operation)?;
-                current = &c.operation;
-            }
-            write!(f, " {}{}", c.status, if c.observed > 0 { "✓" } else { "✗" })?;
-        }
-        writeln!(f)?;
+        writeln!(f, "\n{}", CoverageTable(&self.coverage))?;
         if self.not_sent > 0 {
             writeln!(
                 f,
@@ -211,7 +258,9 @@ impl std::fmt::Display for Report {
     }
 }
 
-fn escape(text: &str) -> String {
+/// `text` for XML text and attribute values: markup characters escaped, control
+/// characters other than newline and tab dropped.
+pub fn xml_escape(text: &str) -> String {
     text.chars()
         .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
         .map(|c| match c {

@@ -4,8 +4,9 @@ use std::time::{Duration, Instant};
 
 use kontrat_mock::Compiled;
 
+use crate::excerpt::{body_excerpt, offending_parts};
 use crate::plan::{Expect, Place, Probe, credentials};
-use crate::report::{Covered, Report, Violation};
+use crate::report::{Report, Violation, coverage};
 use crate::{Options, plan};
 
 /// Sends the plan to `options.target` in order and judges every answer with the
@@ -116,8 +117,12 @@ pub async fn verify(compiled: &Compiled, options: &Options) -> Report {
             }
             Ok(Ok(x)) => x,
         };
-        let mut problems =
-            compiled.response_problems(probe.operation, status, content_type.as_deref(), &bytes);
+        let mut problems = compiled.response_problems(
+            probe.operation,
+            status,
+            content_type.as_deref(),
+            Some(&bytes),
+        );
         match probe.expect {
             Expect::Status(s) if s != status => {
                 problems.insert(0, format!("expected {s}, got {status}"))
@@ -148,8 +153,9 @@ pub async fn verify(compiled: &Compiled, options: &Options) -> Report {
                 got: format!(
                     "{status} {}{}",
                     content_type.as_deref().unwrap_or("(no content type)"),
-                    snippet(&bytes)
+                    body_excerpt(&bytes)
                 ),
+                offending: offending_parts(&problems, &bytes),
                 problems,
             });
         }
@@ -157,21 +163,6 @@ pub async fn verify(compiled: &Compiled, options: &Options) -> Report {
     }
     report.elapsed = started.elapsed();
     report
-}
-
-fn coverage(compiled: &Compiled) -> Vec<Covered> {
-    compiled
-        .contract
-        .operations
-        .iter()
-        .flat_map(|op| {
-            op.responses.iter().map(|r| Covered {
-                operation: op.id.clone(),
-                status: r.status.to_string(),
-                observed: 0,
-            })
-        })
-        .collect()
 }
 
 /// A replayable description of the request, credentials masked.
@@ -200,47 +191,6 @@ fn describe(probe: &Probe, headers: &[(String, String)]) -> String {
         ));
     }
     out
-}
-
-fn snippet(bytes: &[u8]) -> String {
-    if bytes.is_empty() {
-        return ", empty body".into();
-    }
-    // Tokens a server issues are secrets: masked in JSON bodies before they are shown.
-    let text = match serde_json::from_slice::<serde_json::Value>(bytes) {
-        Ok(mut v) => {
-            mask(&mut v);
-            v.to_string()
-        }
-        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
-    };
-    let cut: String = text.chars().take(300).collect();
-    let more = if text.chars().count() > 300 {
-        "…"
-    } else {
-        ""
-    };
-    format!(": {cut}{more}")
-}
-
-fn mask(value: &mut serde_json::Value) {
-    match value {
-        serde_json::Value::Object(map) => {
-            for (k, v) in map.iter_mut() {
-                let key = k.to_ascii_lowercase();
-                let secret = ["token", "secret", "password", "apikey", "api_key"]
-                    .iter()
-                    .any(|s| key.contains(s));
-                if secret && v.is_string() {
-                    *v = serde_json::Value::String("***".into());
-                } else {
-                    mask(v);
-                }
-            }
-        }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(mask),
-        _ => {}
-    }
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {

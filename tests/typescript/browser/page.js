@@ -53,6 +53,9 @@ function summary(r) {
   }
   if (r.response) {
     out.contentType = r.response.headers.get("content-type");
+    // Set by `kontrat proxy` when the exchange broke the contract (proxy-browser.test.mjs).
+    const violations = r.response.headers.get("kontrat-violations");
+    if (violations !== null) out.violations = violations;
   }
   return out;
 }
