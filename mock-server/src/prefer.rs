@@ -3,8 +3,9 @@
 //! `Prefer: code=401`, `Prefer: example=expired`, `Prefer: dynamic=true`,
 //! `Prefer: delay=250` (milliseconds), and kontrat's `seed=7` for a reproducible dynamic
 //! body, and `journal` to be told the number of the request's journal entry (header
-//! `Kontrat-Request-Seq`, for `GET /__kontrat/requests/{seq}`). Several preferences may share one header (`code=404, dynamic=true`) or come in
-//! several headers. Unknown preferences are ignored, as RFC 7240 asks.
+//! `Kontrat-Request-Seq`, for `GET /__kontrat/requests/{seq}`). Several preferences may
+//! share one header (`code=404, dynamic=true`) or come in several headers. Unknown
+//! preferences are ignored, as RFC 7240 asks.
 
 use std::time::Duration;
 
