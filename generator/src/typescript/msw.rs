@@ -33,8 +33,17 @@ struct Served<'a> {
     description: &'a str,
 }
 
-/// Renders `msw.js` and `msw.d.ts`.
-pub fn render(contract: &Contract, types: &TypeNames<'_>, ns: &mut Namespace) -> (String, String) {
+/// Claims each operation's handler-group interface name from `ns`, in operation order.
+pub(super) fn claim_groups(contract: &Contract, ns: &mut Namespace) -> Vec<String> {
+    contract
+        .operations
+        .iter()
+        .map(|op| ns.claim(&format!("{}Handlers", pascal(&op.id))))
+        .collect()
+}
+
+/// Renders `msw.js` and `msw.d.ts`, with the group names of [`claim_groups`].
+pub fn render(contract: &Contract, types: &TypeNames<'_>, groups: &[String]) -> (String, String) {
     let methods = method_names(contract);
     let mut js = String::from(include_str!("../../templates/typescript/msw.js"));
     let mut dts = String::from(
@@ -56,8 +65,13 @@ pub fn render(contract: &Contract, types: &TypeNames<'_>, ns: &mut Namespace) ->
     let mut handlers_ty = String::from(
         "\n/** Handler factories, one group per operation (by its client method name). */\nexport interface Handlers {\n",
     );
-    for (i, (op, method)) in contract.operations.iter().zip(&methods).enumerate() {
-        let group = ns.claim(&format!("{}Handlers", pascal(&op.id)));
+    for (i, ((op, method), group)) in contract
+        .operations
+        .iter()
+        .zip(&methods)
+        .zip(groups)
+        .enumerate()
+    {
         let desc = format!("msw{i}");
         let _ = writeln!(
             js,
@@ -74,7 +88,12 @@ pub fn render(contract: &Contract, types: &TypeNames<'_>, ns: &mut Namespace) ->
             comment_lines(&op.path).join(" ")
         );
         for s in &served {
-            let res = response_literal(contract, s);
+            // Synthesising a body can be costly: once per status, for both files.
+            let value = match s.media {
+                Some((m, media)) if is_json_media_type(m) => served_value(contract, media, s.code),
+                _ => None,
+            };
+            let res = response_literal(contract, s, value.as_ref().map(|(v, _)| v));
             let _ = writeln!(
                 factory_js,
                 "      {}: (o = {{}}) => serve(base, {desc}, {res}, o),",
@@ -100,13 +119,11 @@ pub fn render(contract: &Contract, types: &TypeNames<'_>, ns: &mut Namespace) ->
                 )
             };
             let what = match s.media {
-                Some((m, media)) if is_json_media_type(m) => {
-                    match served_value(contract, media, s.code) {
-                        Some((_, true)) => "the spec's example",
-                        Some((_, false)) => "a body synthesised from its schema",
-                        None => "no body",
-                    }
-                }
+                Some((m, _)) if is_json_media_type(m) => match &value {
+                    Some((_, true)) => "the spec's example",
+                    Some((_, false)) => "a body synthesised from its schema",
+                    None => "no body",
+                },
                 Some((_, media))
                     if media.default_example().is_some_and(|e| e.value.is_string()) =>
                 {
@@ -282,8 +299,8 @@ fn served_value(contract: &Contract, media: &MediaType, code: u16) -> Option<(Va
     Some((value, from_spec))
 }
 
-/// The JS literal describing what a status serves.
-fn response_literal(contract: &Contract, s: &Served<'_>) -> String {
+/// The JS literal describing what a status serves; `value` is its [`served_value`].
+fn response_literal(contract: &Contract, s: &Served<'_>, value: Option<&Value>) -> String {
     let mut out = format!("{{ status: {}", s.code);
     if let Some((m, media)) = s.media {
         let json = is_json_media_type(m);
@@ -301,9 +318,8 @@ fn response_literal(contract: &Contract, s: &Served<'_>) -> String {
         let _ = write!(out, ", type: {}", string(&ty));
         if json {
             out.push_str(", json: true");
-            let value = served_value(contract, media, s.code).map(|(v, _)| v);
             if let Some(v) = value {
-                let text = serde_json::to_string(&v).unwrap_or_default();
+                let text = serde_json::to_string(v).unwrap_or_default();
                 let _ = write!(out, ", example: {}", string(&text));
             }
             if let (Some(env), Some(schema)) = (&contract.envelope, &media.schema)
