@@ -9,7 +9,7 @@
 # figures of benches/sdk_shape.py (client methods with >= 6 positional arguments, shared
 # inline types named after a single operation).
 #   --compile  incremental `cargo check --all-features` of each crate after touching its
-#              lib.rs: runs interleaved across the crates, median of 3.
+#              lib.rs: runs interleaved across the crates, median of 3, wall and CPU time.
 #   --call     builds and runs benches/github-call against the last binary's crate: a
 #              method with required and optional parameters, through its builder and
 #              `.await`, against the crate's own wiremock builder.
@@ -66,16 +66,20 @@ if [ "$compile" = 1 ]; then
   for crate in "${crates[@]}"; do
     (cd "$crate" && cargo check -q --all-features) >/dev/null 2>&1
   done
-  declare -A runs
+  # Wall time, and CPU time (user + system), which other load on the machine moves less.
+  declare -A wall cpu
   for _ in 1 2 3; do
     for i in "${!crates[@]}"; do
       touch "${crates[$i]}/src/lib.rs"
-      s=$(date +%s%N); (cd "${crates[$i]}" && cargo check -q --all-features); e=$(date +%s%N)
-      runs[$i]+="$(( (e - s) / 1000000 )) "
+      /usr/bin/time -f "%e %U %S" -o "$work/time" sh -c "cd '${crates[$i]}' && cargo check -q --all-features"
+      read -r e u s < "$work/time"
+      wall[$i]+="$e "
+      cpu[$i]+="$(awk -v u="$u" -v s="$s" 'BEGIN {print u + s}') "
     done
   done
+  median() { printf '%s\n' $1 | sort -n | sed -n 2p; }
   for i in "${!crates[@]}"; do
-    median=$(printf '%s\n' ${runs[$i]} | sort -n | sed -n 2p)
-    echo "cargo check --all-features after touching lib.rs, ${bins[$i]}: ${median} ms (runs: ${runs[$i]% })"
+    echo "cargo check --all-features after touching lib.rs, ${bins[$i]}:" \
+      "$(median "${wall[$i]}") s wall (${wall[$i]% }), $(median "${cpu[$i]}") s CPU (${cpu[$i]% })"
   done
 fi

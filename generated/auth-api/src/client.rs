@@ -49,7 +49,7 @@ impl Client {
     }
 }
 /// A request of `logout` (`POST /api/v1/auth/logout`), built by [`Client::logout`]: `.await` it or call [`LogoutBuilder::send`].
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LogoutBuilder<'a> {
     client: &'a Client,
@@ -118,7 +118,7 @@ impl Client {
     }
 }
 /// A request of `refreshToken` (`POST /api/v1/auth/refresh`), built by [`Client::refresh_token`]: `.await` it or call [`RefreshTokenBuilder::send`].
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RefreshTokenBuilder<'a> {
     client: &'a Client,
@@ -188,7 +188,7 @@ impl Client {
     }
 }
 /// A request of `revokeRefreshToken` (`POST /api/v1/auth/revoke`), built by [`Client::revoke_refresh_token`]: `.await` it or call [`RevokeRefreshTokenBuilder::send`].
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RevokeRefreshTokenBuilder<'a> {
     client: &'a Client,

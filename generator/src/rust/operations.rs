@@ -59,8 +59,11 @@ pub struct OpPlan {
 pub struct ParamPlan {
     /// Wire name.
     pub wire: String,
-    /// Rust name (argument / field).
+    /// Rust name of the local holding it in generated function bodies.
     pub rust: String,
+    /// Rust name of its field in the request builder and the server's parameters struct,
+    /// of the builder's setter and of the mock's matcher (`with_…`).
+    pub field: String,
     /// Type as the caller passes it (already `Option` when not required).
     pub ty: Ty,
     /// `path`, `query` or `header`.
@@ -260,13 +263,10 @@ fn plan_one(
         push_paragraph(&mut doc, "**Deprecated** in the contract.");
     }
 
-    // Locals of the generated client methods and server handlers, and the methods of the
-    // request builder and the mock builder besides the setters.
+    // Locals of the generated `send` methods and server handlers.
     let mut arg_names = Namespace::with_reserved(&[
         "self",
         "client",
-        "send",
-        "into_future",
         "params",
         "body",
         "auth",
@@ -281,6 +281,26 @@ fn plan_one(
         "status",
         "response",
     ]);
+    // Fields of the request builder and the server's parameters struct, and so the names
+    // of the builder's setters and the mock's matchers: the parameter's own name, unless
+    // the builder has a method or field of that name.
+    let mut field_names = Namespace::with_reserved(&[
+        "client",
+        "body",
+        "send",
+        "into_future",
+        // A setter `fn add(mut self, add: T) -> Self` reads to clippy as `Add::add`.
+        "add",
+        "sub",
+        "mul",
+        "div",
+        "rem",
+        "shl",
+        "shr",
+        "bitand",
+        "bitor",
+        "bitxor",
+    ]);
     let mut params = Vec::new();
     for location in [
         ParameterLocation::Path,
@@ -290,12 +310,14 @@ fn plan_one(
     ] {
         for p in op.parameters_in(location) {
             let rust = arg_names.claim(&snake(&p.name));
+            let field = field_names.claim(&snake(&p.name));
             let ty = types.ty(&p.schema, &format!("{type_name}{}", pascal(&p.name)));
             let ty = if p.required { ty } else { wrap_option(ty) };
             let resolved = contract.resolve(&p.schema);
             params.push(ParamPlan {
                 wire: p.name.clone(),
                 rust,
+                field,
                 ty,
                 location: location.as_str(),
                 required: p.required,

@@ -2070,7 +2070,14 @@ impl ServerOpView {
             ));
         }
         if !op.params.is_empty() {
-            let fields: Vec<String> = op.params.iter().map(|p| p.rust.clone()).collect();
+            let fields: Vec<String> = op
+                .params
+                .iter()
+                .map(|p| match p.field == p.rust {
+                    true => p.rust.clone(),
+                    false => format!("{}: {}", p.field, p.rust),
+                })
+                .collect();
             steps.push(Statement::Block(builder::braced(
                 0,
                 ("let params = ", &op.params_struct),
@@ -2204,7 +2211,9 @@ fn params_struct(op: &OpPlan) -> Vec<String> {
         "The parameters of `{}` (`{} {}`), decoded and checked: one field per parameter, named as in the client's `{}`.",
         op.id, op.method, op.path, op.builder
     )]);
-    lines.push("#[derive(Debug, Clone, PartialEq)]".to_owned());
+    // Debug only, as the request builders: more derives on every operation's parameters
+    // cost large crates their `cargo check` time.
+    lines.push("#[derive(Debug)]".to_owned());
     lines.push(format!("pub struct {} {{", op.params_struct));
     for p in &op.params {
         let mut doc = p.doc.clone();
@@ -2224,7 +2233,7 @@ fn params_struct(op: &OpPlan) -> Vec<String> {
         note.push('.');
         push_paragraph(&mut doc, &note);
         lines.extend(doc_comment(&doc).into_iter().map(|l| format!("    {l}")));
-        lines.push(format!("    pub {}: {},", p.rust, p.ty));
+        lines.push(format!("    pub {}: {},", p.field, p.ty));
     }
     lines.push("}".to_owned());
     lines
@@ -2396,14 +2405,14 @@ impl MockMatcherView {
             .filter_map(|p| {
                 let wire = lit(&p.wire);
                 let (call, what) = match p.location {
-                    "query" => (format!("with_query({wire}, &{})", p.rust), "query parameter"),
-                    "header" => (format!("with_header({wire}, &{})", p.rust), "header"),
+                    "query" => (format!("with_query({wire}, &{})", p.field), "query parameter"),
+                    "header" => (format!("with_header({wire}, &{})", p.field), "header"),
                     "path" => {
                         // Only a whole segment (`/{id}/`) can be compared on its own.
                         let whole = format!("{{{}}}", p.wire);
                         let index = segments.iter().position(|s| *s == whole)?;
                         (
-                            format!("with_path_segment({index}, &{})", p.rust),
+                            format!("with_path_segment({index}, &{})", p.field),
                             "path parameter",
                         )
                     }
@@ -2421,10 +2430,10 @@ impl MockMatcherView {
                     doc: doc_comment(&[format!(
                         "Only matches requests whose {what} `{}` is `{}`, written as the client writes it.",
                         p.wire.replace('`', "'"),
-                        p.rust
+                        p.field
                     )]),
-                    name: format!("with_{}", p.rust),
-                    arg: format!("{}: {arg_ty}", p.rust),
+                    name: format!("with_{}", p.field),
+                    arg: format!("{}: {arg_ty}", p.field),
                     call,
                 })
             })
