@@ -49,7 +49,7 @@ pub enum RenderError {
 }
 
 /// Names the runtime exports or the platform defines, never given to a schema.
-const RESERVED: &[&str] = &[
+pub(crate) const RESERVED: &[&str] = &[
     "Array",
     "ArrayBuffer",
     "Blob",

@@ -7,13 +7,15 @@
 //! later still type-checks, and closed where a request sends an inline one; `oneOf` with a discriminator is a union whose members carry
 //! their tag literal, so `switch (x.kind)` narrows. A component whose request and
 //! response shapes differ (`readOnly` / `writeOnly`) gets a second declaration,
-//! `<Name>Writable`, for requests. Inline schemas stay inline: TypeScript types are
-//! structural, so naming them would add names without adding safety.
+//! `<Name>Writable`, for requests. An inline schema used in one place stays inline
+//! (TypeScript types are structural, a name would add nothing); one used in several
+//! places is declared once, under the name the shared naming pass gives it (the Rust
+//! crate's name for it), unless its request and response shapes differ.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{AdditionalProperties, Contract, Property, Schema, SchemaKind};
-use crate::naming::Namespace;
+use crate::naming::{InlineNames, Namespace};
 
 use super::text::{jsdoc, key, pascal, string};
 
@@ -36,6 +38,10 @@ pub struct TypeNames<'a> {
     pub emitted: Vec<String>,
     /// The envelope's TypeScript name.
     pub envelope: Option<String>,
+    /// The contract's inline schemas and their names.
+    inline: InlineNames,
+    /// Shared inline schemas declared as named types: group → name, in order.
+    declared: BTreeMap<usize, String>,
 }
 
 impl<'a> TypeNames<'a> {
@@ -58,12 +64,36 @@ impl<'a> TypeNames<'a> {
             .as_ref()
             .and_then(|e| names.get(&e.schema))
             .map(|(n, _)| n.clone());
+        let inline = InlineNames::new(contract);
+        let declared = inline
+            .shared()
+            .filter(|(_, schema)| !has_direction(schema, &differs))
+            .map(|(g, _)| (g, ns.claim(&pascal(inline.group_name(g)))))
+            .collect();
         Self {
             contract,
             names,
             emitted,
             envelope,
+            inline,
+            declared,
         }
+    }
+
+    /// The declared name of an inline schema, if it is a shared one.
+    fn declared_name(&self, schema: &Schema) -> Option<&str> {
+        let nameable = match &schema.kind {
+            SchemaKind::String(s) => !s.enumeration.is_empty(),
+            SchemaKind::Integer(i) => !i.enumeration.is_empty(),
+            SchemaKind::Object(o) => !o.properties.is_empty(),
+            SchemaKind::AllOf(_) | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => true,
+            _ => false,
+        };
+        if !nameable || self.declared.is_empty() {
+            return None;
+        }
+        let group = self.inline.group(schema)?;
+        self.declared.get(&group).map(String::as_str)
     }
 
     /// Every declared type name, sorted (for import lists).
@@ -72,6 +102,7 @@ impl<'a> TypeNames<'a> {
             .names
             .values()
             .flat_map(|(n, w)| std::iter::once(n.clone()).chain(w.clone()))
+            .chain(self.declared.values().cloned())
             .collect();
         v.sort();
         v
@@ -97,6 +128,14 @@ impl<'a> TypeNames<'a> {
     }
 
     fn kind(&self, schema: &Schema, dir: Direction, indent: usize) -> String {
+        match self.declared_name(schema) {
+            Some(name) => name.to_owned(),
+            None => self.structure(schema, dir, indent),
+        }
+    }
+
+    /// The type expression of `schema` itself, never the name of a shared inline schema.
+    fn structure(&self, schema: &Schema, dir: Direction, indent: usize) -> String {
         if let (Some(env), false, Some(data)) = (
             &self.envelope,
             schema.ref_name().is_some(),
@@ -277,6 +316,26 @@ impl<'a> TypeNames<'a> {
                 }
                 out.push_str(&jsdoc(&paragraphs, 0));
                 out.push_str(&self.declaration(wire, schema, dir));
+            }
+        }
+        for (&group, name) in &self.declared {
+            let schema = self.inline.schema(group);
+            out.push('\n');
+            let mut paragraphs = Vec::new();
+            if let Some(t) = &schema.title {
+                paragraphs.push(t.clone());
+            }
+            if let Some(d) = &schema.description {
+                paragraphs.push(d.clone());
+            }
+            out.push_str(&jsdoc(&paragraphs, 0));
+            // The shape is one for all its uses; `| null` is added where it is used.
+            let body = self.structure(schema, Direction::Response, 0);
+            if matches!(schema.kind, SchemaKind::Object(_)) && body.starts_with('{') && body != "{}"
+            {
+                out.push_str(&format!("export interface {name} {body}\n"));
+            } else {
+                out.push_str(&format!("export type {name} = {body};\n"));
             }
         }
         out
