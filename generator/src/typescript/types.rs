@@ -4,7 +4,8 @@
 //! person writes by hand. Objects are interfaces with JSDoc from the spec; the shared
 //! envelope is one generic `Envelope<T>` and its specialisations are aliases of it;
 //! enums are literal unions that stay open (`| (string & {})`) so a value the server adds
-//! later still type-checks, and closed where a request sends an inline one; `oneOf` with a discriminator is a union whose members carry
+//! later still type-checks, and closed where a request sends an inline one (a shared
+//! inline enum is declared closed, and read as `Name | (string & {})`); `oneOf` with a discriminator is a union whose members carry
 //! their tag literal, so `switch (x.kind)` narrows. A component whose request and
 //! response shapes differ (`readOnly` / `writeOnly`) gets a second declaration,
 //! `<Name>Writable`, for requests. An inline schema used in one place stays inline
@@ -128,9 +129,14 @@ impl<'a> TypeNames<'a> {
     }
 
     fn kind(&self, schema: &Schema, dir: Direction, indent: usize) -> String {
-        match self.declared_name(schema) {
-            Some(name) => name.to_owned(),
-            None => self.structure(schema, dir, indent),
+        match (self.declared_name(schema), enum_base(schema)) {
+            // A shared enum is declared closed (what a request may send); a response
+            // reads it open, as every enum it reads.
+            (Some(name), Some(base)) if dir == Direction::Response => {
+                format!("{name} | ({base} & {{}})")
+            }
+            (Some(name), _) => name.to_owned(),
+            (None, _) => self.structure(schema, dir, indent),
         }
     }
 
@@ -329,8 +335,13 @@ impl<'a> TypeNames<'a> {
                 paragraphs.push(d.clone());
             }
             out.push_str(&jsdoc(&paragraphs, 0));
-            // The shape is one for all its uses; `| null` is added where it is used.
-            let body = self.structure(schema, Direction::Response, 0);
+            // The shape is one for all its uses; `| null` is added where it is used, and
+            // an enum is declared closed and opened where it is read (see `kind`).
+            let dir = match enum_base(schema) {
+                Some(_) => Direction::Request,
+                None => Direction::Response,
+            };
+            let body = self.structure(schema, dir, 0);
             if matches!(schema.kind, SchemaKind::Object(_)) && body.starts_with('{') && body != "{}"
             {
                 out.push_str(&format!("export interface {name} {body}\n"));
@@ -372,6 +383,16 @@ impl<'a> TypeNames<'a> {
     }
 }
 
+/// The base type of an enum's values (`string`, `number`), `None` when not an enum.
+fn enum_base(schema: &Schema) -> Option<&'static str> {
+    match &schema.kind {
+        SchemaKind::String(s) if !s.enumeration.is_empty() => Some("string"),
+        SchemaKind::Integer(i) if !i.enumeration.is_empty() => Some("number"),
+        SchemaKind::Number(n) if !n.enumeration.is_empty() => Some("number"),
+        _ => None,
+    }
+}
+
 /// Whether a property exists in `dir`.
 pub fn keeps(p: &Property, dir: Direction) -> bool {
     match dir {
@@ -383,8 +404,8 @@ pub fn keeps(p: &Property, dir: Direction) -> bool {
 /// The literal union of an enum. What a client reads stays open (`| (string & {})`: a
 /// value the server adds later is not a type error, and editors still offer the
 /// literals); what it sends is closed, so a typo is caught before the server refuses it.
-/// Only inline enums are seen in request position: a named enum component is one
-/// declaration shared by both directions, so it stays open.
+/// A named enum component is one declaration shared by both directions, so it stays
+/// open; a shared inline enum is declared closed and read open (see `TypeNames::kind`).
 fn union(values: impl Iterator<Item = String>, base: &str, dir: Direction) -> String {
     let mut parts: Vec<String> = Vec::new();
     for v in values {
