@@ -7,7 +7,7 @@
  */
 export * from "./types.js";
 export * from "./client.js";
-export type { CommonOptions, Credential, Failure, HeaderValue, InvalidBody, NetworkFailure, Ok, Undocumented, Unexpected } from "./runtime.js";
+export type { CommonOptions, Credential, ExtraHeaders, Failure, HeaderValue, InvalidBody, NetworkFailure, Ok, Undocumented, Unexpected } from "./runtime.js";
 export { orThrow, ResponseError } from "./runtime.js";
 export type { ValidateOptions } from "./validators.js";
 export { validateEmptyEnvelope, isEmptyEnvelope, validateEnvelope, isEnvelope, validateErrorEnvelope, isErrorEnvelope, validateLogoutEnvelope, isLogoutEnvelope, validateLogoutResult, isLogoutResult, validateRefreshTokenRequest, isRefreshTokenRequest, validateRevokeRefreshTokenRequest, isRevokeRefreshTokenRequest, validateTokenPair, isTokenPair, validateTokenPairEnvelope, isTokenPairEnvelope } from "./validators.js";

@@ -50,6 +50,11 @@ export type Credential<T> = T | (() => T | undefined | Promise<T | undefined>);
 /** The value of an extra request header. */
 export type HeaderValue = string | number | boolean;
 
+/** Any other headers to send with a call, by name (`{ Prefer: "code=409" }`). */
+export interface ExtraHeaders {
+  [name: string]: HeaderValue;
+}
+
 /** Options every client takes, whatever the spec. */
 export interface CommonOptions {
   /** Bearer token (without `Bearer `), sent only on operations whose security needs it. */

@@ -9,7 +9,9 @@
 //!    bodies, responses, security, servers, examples, the shared response envelope. It says
 //!    nothing about Rust, so the mock server and the verifier reuse it as is.
 //! 3. [`rust`] maps the contract to Rust names and types, renders askama templates and
-//!    formats the result, byte-for-byte deterministic.
+//!    formats the result, byte-for-byte deterministic; [`typescript`] writes the npm
+//!    package. Both take the names of inline schemas from one pass over the whole
+//!    contract (the `naming` module), so they agree on them.
 //!
 //! [`load_contract`] runs stages 1 and 2; [`rust::render`] then gives the files and
 //! [`output::write_atomic`] / [`output::drift`] write or compare them. The CLI is a thin

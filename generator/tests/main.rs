@@ -4,5 +4,6 @@ mod diff;
 mod fuzz;
 mod lint;
 mod loader;
+mod naming;
 mod render;
 mod typescript;

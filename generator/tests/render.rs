@@ -157,7 +157,7 @@ fn hostile_text_never_becomes_code() {
     );
     assert!(types.contains("/// //! inner doc?"));
     // Names from the spec are sanitised, not dropped: `../../etc/passwd` is an operation.
-    assert!(files["src/client.rs"].contains("pub async fn etc_passwd("));
+    assert!(files["src/client.rs"].contains("pub fn etc_passwd<'a>("));
     assert!(files["Cargo.toml"].contains("name = \"fixture-hostile\""));
 }
 
@@ -428,8 +428,8 @@ fn mutating_operations_on_a_spec_with_production_carry_the_warning() {
     let (files, _) = render(&c, "w");
     let client = &files["src/client.rs"];
     let warning = "**Production warning:** this operation changes data.";
-    let delete = client.find("pub async fn delete_x").unwrap();
-    let read = client.find("pub async fn read_x").unwrap();
+    let delete = client.find("pub fn delete_x").unwrap();
+    let read = client.find("pub fn read_x").unwrap();
     let before_delete = &client[read..delete];
     assert_eq!(
         before_delete.matches(warning).count(),

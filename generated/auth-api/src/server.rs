@@ -30,7 +30,7 @@ use crate::responses::*;
 use crate::types::*;
 /// The operations of Auth API, to implement by the server.
 ///
-/// Each method receives the already checked inputs, in this order: the bearer token if the operation is secured, path parameters, query parameters, header parameters, then the body. It returns one of the documented responses.
+/// Each method receives the already checked inputs, in this order: the bearer token if the operation is secured, the parameters (one `…Params` struct, its fields named as the client's setters) if it has any, then the body. It returns one of the documented responses.
 pub trait AuthApi: Send + Sync + 'static {
     /// Çıkış yap
     ///

@@ -486,6 +486,59 @@ impl Contract {
         schema
     }
 
+    /// The properties of an `allOf` whose parts are all objects (through references and
+    /// nested `allOf`s; a part that is `{}` adds nothing), merged in order: a later
+    /// declaration of a property replaces the schema of an earlier one, and `required`
+    /// anywhere makes it required. `None` when a part is not an object.
+    pub fn all_of_properties(&self, parts: &[Schema]) -> Option<Vec<Property>> {
+        let mut out = Vec::new();
+        self.merge_all_of(parts, &mut out, 0).then_some(out)
+    }
+
+    fn merge_all_of(&self, parts: &[Schema], out: &mut Vec<Property>, depth: usize) -> bool {
+        if depth > 16 {
+            return false;
+        }
+        for part in parts {
+            match &self.resolve(part).kind {
+                SchemaKind::Object(o) => {
+                    for p in &o.properties {
+                        match out.iter_mut().find(|q| q.name == p.name) {
+                            Some(existing) => {
+                                existing.required |= p.required;
+                                existing.schema = p.schema.clone();
+                            }
+                            None => out.push(p.clone()),
+                        }
+                    }
+                }
+                SchemaKind::AllOf(inner) => {
+                    if !self.merge_all_of(inner, out, depth + 1) {
+                        return false;
+                    }
+                }
+                SchemaKind::Any => {}
+                _ => return false,
+            }
+        }
+        true
+    }
+
+    /// True for an object schema whose properties are all scalars (booleans, numbers,
+    /// strings other than binary, enums): what `application/x-www-form-urlencoded` carries.
+    pub fn is_flat_object(&self, schema: &Schema) -> bool {
+        match &self.resolve(schema).kind {
+            SchemaKind::Object(o) => {
+                !o.properties.is_empty()
+                    && !matches!(o.additional, AdditionalProperties::Schema(_))
+                    && o.properties
+                        .iter()
+                        .all(|p| is_scalar(&self.resolve(&p.schema).kind))
+            }
+            _ => false,
+        }
+    }
+
     /// Names of the component schemas an operation reaches (parameters, bodies, responses,
     /// response headers), following references transitively.
     pub fn reachable_schemas(&self) -> std::collections::BTreeSet<String> {
@@ -552,6 +605,15 @@ impl Contract {
             schema,
             json_schema::Direction::Request,
         ))
+    }
+}
+
+/// Booleans, numbers, non-binary strings (enums included): one text value on the wire.
+pub fn is_scalar(kind: &SchemaKind) -> bool {
+    match kind {
+        SchemaKind::Boolean | SchemaKind::Integer(_) | SchemaKind::Number(_) => true,
+        SchemaKind::String(s) => s.format.as_deref() != Some("binary"),
+        _ => false,
     }
 }
 

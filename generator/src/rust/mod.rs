@@ -5,6 +5,7 @@
 //! The result is a `BTreeMap` of path → content: byte-for-byte the same for the same
 //! contract and options.
 
+mod builder;
 mod doc;
 mod format;
 pub mod names;

@@ -3,6 +3,68 @@
 use crate::naming::ascii_words;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
+/// Names the generated crate defines itself or uses unqualified from the prelude; no
+/// schema or operation may take them.
+pub(crate) const RESERVED: &[&str] = &[
+    "Validate",
+    "BearerToken",
+    "Server",
+    "Client",
+    "Error",
+    "RawResponse",
+    "ResponseValue",
+    "ResponseFuture",
+    "AuthRejection",
+    "BodyRejection",
+    "RouteRejection",
+    "T",
+    "Option",
+    "Result",
+    "String",
+    "Vec",
+    "Box",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Default",
+    "Clone",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "Send",
+    "Sync",
+    "Sized",
+    "Copy",
+    "Fn",
+    "Iterator",
+    "Into",
+    "From",
+    "ToString",
+    "ToOwned",
+    "Drop",
+    "Future",
+    "SelfValue",
+    // Imported by name in the generated modules (an explicit import would shadow a
+    // schema of the same name brought in by `use crate::types::*`).
+    "Deref",
+    "Bytes",
+    "HeaderMap",
+    "StatusCode",
+    "Method",
+    "Mock",
+    "MockServer",
+    "Times",
+    "Arc",
+    "Request",
+    "State",
+    "IntoResponse",
+    "Response",
+    "Router",
+    "FilePart",
+];
+
 /// Rust keywords (strict, reserved and 2018+ edition ones) that need `r#` or a suffix.
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",

@@ -5,6 +5,8 @@ use crate::model::{
     Contract, Operation, ParameterLocation, ResponseStatus, SecuritySchemeKind, example,
 };
 
+pub use crate::naming::status_variant;
+
 use super::doc::{doc_lines, push_paragraph};
 use super::names::{Namespace, pascal, snake};
 use super::types::{Ty, TypeSpace};
@@ -44,6 +46,10 @@ pub struct OpPlan {
     pub success: SuccessPlan,
     /// `{TypeName}Mock`.
     pub mock_struct: String,
+    /// `{TypeName}Builder`: the client's request builder.
+    pub builder: String,
+    /// `{TypeName}Params`: the parameters the server stubs pass to the implementation.
+    pub params_struct: String,
     /// Regex matching the path for wiremock (anchored).
     pub path_regex: String,
 }
@@ -53,8 +59,11 @@ pub struct OpPlan {
 pub struct ParamPlan {
     /// Wire name.
     pub wire: String,
-    /// Rust name (argument / field).
+    /// Rust name of the local holding it in generated function bodies.
     pub rust: String,
+    /// Rust name of its field in the request builder and the server's parameters struct,
+    /// of the builder's setter and of the mock's matcher (`with_…`).
+    pub field: String,
     /// Type as the caller passes it (already `Option` when not required).
     pub ty: Ty,
     /// `path`, `query` or `header`.
@@ -63,6 +72,12 @@ pub struct ParamPlan {
     pub required: bool,
     /// Doc lines.
     pub doc: Vec<String>,
+    /// The schema's `default`, as JSON text.
+    pub default: Option<serde_json::Value>,
+    /// An example value, from the parameter or its schema.
+    pub example: Option<serde_json::Value>,
+    /// `deprecated`.
+    pub deprecated: bool,
 }
 
 /// The request body.
@@ -153,12 +168,18 @@ pub enum SuccessPlan {
     Many(String),
 }
 
-/// Plans every operation of the contract.
-pub fn plan(
-    contract: &Contract,
-    types: &mut TypeSpace<'_>,
-    diags: &mut Diagnostics,
-) -> Vec<OpPlan> {
+/// The names of one operation: its method and the prefix of its types.
+#[derive(Debug, Clone)]
+pub struct OpNames {
+    /// Method name in the client and the server trait.
+    pub fn_name: String,
+    /// The operation's `UpperCamelCase` name, prefix of its types.
+    pub type_name: String,
+}
+
+/// Claims every operation's names, in order, before any inline type is named, so
+/// operations keep theirs (`LogoutError`, not `Logout2Error`).
+pub fn claim_names(contract: &Contract, types: &mut TypeSpace<'_>) -> Vec<OpNames> {
     let mut fns = Namespace::with_reserved(&[
         "new",
         "for_server",
@@ -167,26 +188,36 @@ pub fn plan(
         "base_url",
         "http_client",
     ]);
-    // Claim every operation's type names first, in order, so inline types never take them.
-    let names: Vec<(String, String)> = contract
+    contract
         .operations
         .iter()
-        .map(|op| {
-            let base = pascal(&op.id);
-            let type_name = claim_group(&mut types.names, &base);
-            (fns.claim(&snake(&op.id)), type_name)
+        .map(|op| OpNames {
+            type_name: claim_group(&mut types.names, &pascal(&op.id)),
+            fn_name: fns.claim(&snake(&op.id)),
         })
-        .collect();
+        .collect()
+}
+
+/// Plans every operation of the contract under the names of [`claim_names`].
+pub fn plan(
+    contract: &Contract,
+    names: Vec<OpNames>,
+    types: &mut TypeSpace<'_>,
+    diags: &mut Diagnostics,
+) -> Vec<OpPlan> {
     contract
         .operations
         .iter()
         .zip(names)
-        .map(|(op, (fn_name, type_name))| plan_one(contract, op, fn_name, type_name, types, diags))
+        .map(|(op, n)| plan_one(contract, op, n.fn_name, n.type_name, types, diags))
         .collect()
 }
 
-/// Claims `{base}Response`, `{base}Error`, `{base}Success`, `{base}Mock` as a group: the
-/// first suffix-free base for which all four are free.
+/// The types every operation has: `{base}Response`, `{base}Error`, … .
+const GROUP: [&str; 6] = ["Response", "Error", "Success", "Mock", "Builder", "Params"];
+
+/// Claims the names of [`GROUP`] as a group: the first suffix-free base for which all are
+/// free.
 fn claim_group(names: &mut Namespace, base: &str) -> String {
     let mut n = 1;
     loop {
@@ -195,11 +226,11 @@ fn claim_group(names: &mut Namespace, base: &str) -> String {
         } else {
             format!("{base}{n}")
         };
-        let all_free = ["Response", "Error", "Success", "Mock"]
+        let all_free = GROUP
             .iter()
             .all(|s| !names.is_taken(&format!("{candidate}{s}")));
         if all_free {
-            for s in ["Response", "Error", "Success", "Mock"] {
+            for s in GROUP {
                 names.claim(&format!("{candidate}{s}"));
             }
             return candidate;
@@ -232,9 +263,11 @@ fn plan_one(
         push_paragraph(&mut doc, "**Deprecated** in the contract.");
     }
 
-    // Locals of the generated client methods and server handlers.
+    // Locals of the generated `send` methods and server handlers.
     let mut arg_names = Namespace::with_reserved(&[
         "self",
+        "client",
+        "params",
         "body",
         "auth",
         "path",
@@ -248,6 +281,26 @@ fn plan_one(
         "status",
         "response",
     ]);
+    // Fields of the request builder and the server's parameters struct, and so the names
+    // of the builder's setters and the mock's matchers: the parameter's own name, unless
+    // the builder has a method or field of that name.
+    let mut field_names = Namespace::with_reserved(&[
+        "client",
+        "body",
+        "send",
+        "into_future",
+        // A setter `fn add(mut self, add: T) -> Self` reads to clippy as `Add::add`.
+        "add",
+        "sub",
+        "mul",
+        "div",
+        "rem",
+        "shl",
+        "shr",
+        "bitand",
+        "bitor",
+        "bitxor",
+    ]);
     let mut params = Vec::new();
     for location in [
         ParameterLocation::Path,
@@ -257,15 +310,29 @@ fn plan_one(
     ] {
         for p in op.parameters_in(location) {
             let rust = arg_names.claim(&snake(&p.name));
+            let field = field_names.claim(&snake(&p.name));
             let ty = types.ty(&p.schema, &format!("{type_name}{}", pascal(&p.name)));
             let ty = if p.required { ty } else { wrap_option(ty) };
+            let resolved = contract.resolve(&p.schema);
             params.push(ParamPlan {
                 wire: p.name.clone(),
                 rust,
+                field,
                 ty,
                 location: location.as_str(),
                 required: p.required,
                 doc: doc_lines(None, p.description.as_deref()),
+                default: p
+                    .schema
+                    .default
+                    .clone()
+                    .or_else(|| resolved.default.clone()),
+                example: p
+                    .example
+                    .clone()
+                    .or_else(|| p.schema.example.clone())
+                    .or_else(|| resolved.example.clone()),
+                deprecated: p.deprecated,
             });
         }
     }
@@ -297,7 +364,7 @@ fn plan_one(
             };
             (ty.clone(), BodyEncoding::Json, ty)
         } else if essence == "application/x-www-form-urlencoded" {
-            match m.schema.as_ref().filter(|s| types.is_flat_object(s)) {
+            match m.schema.as_ref().filter(|s| contract.is_flat_object(s)) {
                 Some(s) => {
                     let ty = types.ty(s, &hint);
                     (ty.clone(), BodyEncoding::Form, ty)
@@ -413,6 +480,8 @@ fn plan_one(
         error_enum: format!("{type_name}Error"),
         success,
         mock_struct: format!("{type_name}Mock"),
+        builder: format!("{type_name}Builder"),
+        params_struct: format!("{type_name}Params"),
         path_regex: path_regex(&op.path),
         type_name,
     }
@@ -487,63 +556,4 @@ fn regex_escape(s: &str) -> String {
         out.push(c);
     }
     out
-}
-
-/// The variant name of an exact status.
-pub fn status_variant(code: u16) -> String {
-    let name = match code {
-        100 => "Continue",
-        101 => "SwitchingProtocols",
-        200 => "Ok",
-        201 => "Created",
-        202 => "Accepted",
-        203 => "NonAuthoritativeInformation",
-        204 => "NoContent",
-        205 => "ResetContent",
-        206 => "PartialContent",
-        300 => "MultipleChoices",
-        301 => "MovedPermanently",
-        302 => "Found",
-        303 => "SeeOther",
-        304 => "NotModified",
-        307 => "TemporaryRedirect",
-        308 => "PermanentRedirect",
-        400 => "BadRequest",
-        401 => "Unauthorized",
-        402 => "PaymentRequired",
-        403 => "Forbidden",
-        404 => "NotFound",
-        405 => "MethodNotAllowed",
-        406 => "NotAcceptable",
-        407 => "ProxyAuthenticationRequired",
-        408 => "RequestTimeout",
-        409 => "Conflict",
-        410 => "Gone",
-        411 => "LengthRequired",
-        412 => "PreconditionFailed",
-        413 => "PayloadTooLarge",
-        414 => "UriTooLong",
-        415 => "UnsupportedMediaType",
-        416 => "RangeNotSatisfiable",
-        417 => "ExpectationFailed",
-        418 => "ImATeapot",
-        421 => "MisdirectedRequest",
-        422 => "UnprocessableEntity",
-        423 => "Locked",
-        424 => "FailedDependency",
-        425 => "TooEarly",
-        426 => "UpgradeRequired",
-        428 => "PreconditionRequired",
-        429 => "TooManyRequests",
-        431 => "RequestHeaderFieldsTooLarge",
-        451 => "UnavailableForLegalReasons",
-        500 => "InternalServerError",
-        501 => "NotImplemented",
-        502 => "BadGateway",
-        503 => "ServiceUnavailable",
-        504 => "GatewayTimeout",
-        505 => "HttpVersionNotSupported",
-        _ => return format!("Status{code}"),
-    };
-    name.to_owned()
 }

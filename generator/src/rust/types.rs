@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{AdditionalProperties, Contract, ObjectSchema, Property, Schema, SchemaKind};
+use crate::model::{AdditionalProperties, Contract, ObjectSchema, Schema, SchemaKind, is_scalar};
+use crate::naming::InlineNames;
 
 use serde_json::Value;
 
@@ -290,10 +291,14 @@ pub struct TypeSpace<'a> {
     pub defs: BTreeMap<String, TypeDef>,
     /// Rust name of the generic envelope, if the contract has one.
     pub envelope: Option<String>,
-    /// Inline types already defined, by the JSON pointer of their schema: an inline schema
-    /// reached twice (an `allOf` part merged into another struct) is one type.
-    inline: BTreeMap<String, Ty>,
-    /// Inline types by their shape (the schema without its annotations).
+    /// The names of the contract's inline schemas, decided over the whole contract.
+    inline_names: InlineNames,
+    /// Rust name of each inline group, once claimed ([`TypeSpace::claim_inline_names`]).
+    inline_rust: Vec<String>,
+    /// Inline groups already defined.
+    inline: BTreeMap<usize, Ty>,
+    /// Inline types the naming pass did not meet, by shape (a fallback that only a bug
+    /// of the walk reaches): named from their hint.
     inline_shapes: BTreeMap<String, Ty>,
 }
 
@@ -317,9 +322,22 @@ impl<'a> TypeSpace<'a> {
             components,
             defs: BTreeMap::new(),
             envelope,
+            inline_names: InlineNames::new(contract),
+            inline_rust: Vec::new(),
             inline: BTreeMap::new(),
             inline_shapes: BTreeMap::new(),
         }
+    }
+
+    /// Claims the Rust names of the inline types, in the naming pass's order. Called after
+    /// the operations' own names are claimed, so those keep their names.
+    pub fn claim_inline_names(&mut self) {
+        let names: Vec<String> = self
+            .inline_names
+            .order()
+            .map(|n| self.names.claim(&pascal(n)))
+            .collect();
+        self.inline_rust = names;
     }
 
     /// Defines every component schema.
@@ -411,9 +429,7 @@ impl<'a> TypeSpace<'a> {
                 variants: int_variants(&i.enumeration, &i.varnames),
             }),
             SchemaKind::AllOf(parts) if parts.len() > 1 => {
-                let mut merged: Vec<Property> = Vec::new();
-                let mut deny_unknown = false;
-                if self.merge_all_of(parts, &mut merged, &mut deny_unknown, 0) {
+                if let Some(merged) = self.contract.all_of_properties(parts) {
                     let obj = ObjectSchema {
                         properties: merged,
                         additional: AdditionalProperties::Unspecified,
@@ -481,45 +497,6 @@ impl<'a> TypeSpace<'a> {
             }
             _ => None,
         }
-    }
-
-    /// Collects the properties of object-like `allOf` parts (following references);
-    /// false when a part is not an object.
-    fn merge_all_of(
-        &self,
-        parts: &[Schema],
-        out: &mut Vec<Property>,
-        deny: &mut bool,
-        depth: usize,
-    ) -> bool {
-        if depth > 16 {
-            return false;
-        }
-        for part in parts {
-            let resolved = self.contract.resolve(part);
-            match &resolved.kind {
-                SchemaKind::Object(o) => {
-                    for p in &o.properties {
-                        match out.iter_mut().find(|q| q.name == p.name) {
-                            Some(existing) => {
-                                existing.required |= p.required;
-                                existing.schema = p.schema.clone();
-                            }
-                            None => out.push(p.clone()),
-                        }
-                    }
-                    *deny |= matches!(o.additional, AdditionalProperties::Forbidden);
-                }
-                SchemaKind::AllOf(inner) => {
-                    if !self.merge_all_of(inner, out, deny, depth + 1) {
-                        return false;
-                    }
-                }
-                SchemaKind::Any => {}
-                _ => return false,
-            }
-        }
-        true
     }
 
     fn struct_kind(&mut self, name: &str, obj: &ObjectSchema) -> TypeDefKind {
@@ -608,22 +585,6 @@ impl<'a> TypeSpace<'a> {
             });
         }
         fields
-    }
-
-    /// True for an object schema whose properties are all scalars (booleans, numbers,
-    /// strings other than binary, enums): what `application/x-www-form-urlencoded` carries.
-    pub fn is_flat_object(&self, schema: &Schema) -> bool {
-        let contract = self.contract;
-        match &contract.resolve(schema).kind {
-            SchemaKind::Object(o) => {
-                !o.properties.is_empty()
-                    && !matches!(o.additional, AdditionalProperties::Schema(_))
-                    && o.properties
-                        .iter()
-                        .all(|p| is_scalar(&contract.resolve(&p.schema).kind))
-            }
-            _ => false,
-        }
     }
 
     /// Defines the struct of a `multipart/form-data` body under `hint`: binary strings
@@ -797,20 +758,30 @@ impl<'a> TypeSpace<'a> {
     }
 
     fn define_inline(&mut self, hint: &str, schema: &Schema) -> Ty {
-        if let Some(ty) = self.inline.get(&schema.pointer) {
-            return ty.clone();
-        }
-        // The same shape inline in many places (`state: enum [open, closed]`) is one type.
-        let shape = shape_key(schema);
-        if let Some(ty) = self.inline_shapes.get(&shape) {
-            let ty = ty.clone();
-            self.inline.insert(schema.pointer.clone(), ty.clone());
-            return ty;
-        }
-        let name = self.names.claim(&pascal(hint));
-        self.inline
-            .insert(schema.pointer.clone(), Ty::Named(name.clone()));
-        self.inline_shapes.insert(shape, Ty::Named(name.clone()));
+        let name = match self.inline_names.group(schema) {
+            Some(group) => {
+                if let Some(ty) = self.inline.get(&group) {
+                    return ty.clone();
+                }
+                let name = match self.inline_rust.get(group) {
+                    Some(name) => name.clone(),
+                    None => self
+                        .names
+                        .claim(&pascal(self.inline_names.group_name(group))),
+                };
+                self.inline.insert(group, Ty::Named(name.clone()));
+                name
+            }
+            None => {
+                let shape = crate::naming::inline::shape_key(schema);
+                if let Some(ty) = self.inline_shapes.get(&shape) {
+                    return ty.clone();
+                }
+                let name = self.names.claim(&pascal(hint));
+                self.inline_shapes.insert(shape, Ty::Named(name.clone()));
+                name
+            }
+        };
         let doc = doc_lines(schema.title.as_deref(), schema.description.as_deref());
         // Reserve the name before recursing so self-references inside find it.
         self.defs.insert(
@@ -857,15 +828,6 @@ fn enum_variants(values: &[String]) -> Vec<Variant> {
 
 fn is_binary(format: Option<&str>) -> bool {
     matches!(format, Some("binary"))
-}
-
-/// Booleans, numbers, non-binary strings (enums included): one text value on the wire.
-fn is_scalar(kind: &SchemaKind) -> bool {
-    match kind {
-        SchemaKind::Boolean | SchemaKind::Integer(_) | SchemaKind::Number(_) => true,
-        SchemaKind::String(s) => !is_binary(s.format.as_deref()),
-        _ => false,
-    }
 }
 
 /// The Rust expression of a schema `default` for a field of type `ty`, when it has one:
@@ -988,54 +950,6 @@ fn checks(contract: &Contract, schema: &Schema, ty: &Ty) -> Vec<Check> {
         out.push(Check::Nested);
     }
     out
-}
-
-/// A key equal for schemas that differ only in annotations (descriptions, titles,
-/// examples, where they were written).
-fn shape_key(schema: &Schema) -> String {
-    fn strip(s: &Schema) -> Schema {
-        let mut s = s.clone();
-        s.title = None;
-        s.description = None;
-        s.example = None;
-        s.default = None;
-        s.deprecated = false;
-        s.pointer = String::new();
-        s.kind = match s.kind {
-            SchemaKind::Object(mut o) => {
-                for p in &mut o.properties {
-                    p.schema = strip(&p.schema);
-                }
-                if let AdditionalProperties::Schema(inner) = &o.additional {
-                    o.additional = AdditionalProperties::Schema(Box::new(strip(inner)));
-                }
-                SchemaKind::Object(o)
-            }
-            SchemaKind::Array(mut a) => {
-                a.items = Box::new(strip(&a.items));
-                SchemaKind::Array(a)
-            }
-            SchemaKind::AllOf(parts) => SchemaKind::AllOf(parts.iter().map(strip).collect()),
-            SchemaKind::OneOf {
-                variants,
-                discriminator,
-            } => SchemaKind::OneOf {
-                variants: variants.iter().map(strip).collect(),
-                discriminator,
-            },
-            SchemaKind::AnyOf {
-                variants,
-                discriminator,
-            } => SchemaKind::AnyOf {
-                variants: variants.iter().map(strip).collect(),
-                discriminator,
-            },
-            SchemaKind::Not(inner) => SchemaKind::Not(Box::new(strip(&inner))),
-            other => other,
-        };
-        s
-    }
-    format!("{:?}", strip(schema))
 }
 
 /// Names a value of `ty` contains directly (not behind a `Vec`, map or `Box`).

@@ -3,6 +3,7 @@
 
 use askama::Template;
 
+use super::builder::{self, BuilderParts};
 use super::doc::{doc_comment, doc_line, inner_doc_comment, lit, push_paragraph};
 use super::format::finish_chunk;
 use super::names::{pascal, snake};
@@ -12,67 +13,6 @@ use super::{Options, RenderError};
 use crate::diagnostics::Diagnostics;
 use crate::model::{Contract, SecuritySchemeKind};
 use crate::output::Files;
-
-/// Names the generated crate defines itself or uses unqualified from the prelude; no
-/// schema or operation may take them.
-const RESERVED: &[&str] = &[
-    "Validate",
-    "BearerToken",
-    "Server",
-    "Client",
-    "Error",
-    "RawResponse",
-    "ResponseValue",
-    "AuthRejection",
-    "BodyRejection",
-    "RouteRejection",
-    "T",
-    "Option",
-    "Result",
-    "String",
-    "Vec",
-    "Box",
-    "Some",
-    "None",
-    "Ok",
-    "Err",
-    "Default",
-    "Clone",
-    "Debug",
-    "PartialEq",
-    "Eq",
-    "Hash",
-    "Send",
-    "Sync",
-    "Sized",
-    "Copy",
-    "Fn",
-    "Iterator",
-    "Into",
-    "From",
-    "ToString",
-    "ToOwned",
-    "Drop",
-    "Future",
-    "SelfValue",
-    // Imported by name in the generated modules (an explicit import would shadow a
-    // schema of the same name brought in by `use crate::types::*`).
-    "Deref",
-    "Bytes",
-    "HeaderMap",
-    "StatusCode",
-    "Method",
-    "Mock",
-    "MockServer",
-    "Times",
-    "Arc",
-    "Request",
-    "State",
-    "IntoResponse",
-    "Response",
-    "Router",
-    "FilePart",
-];
 
 /// A one-line summary for lists and variant docs.
 fn first_line(text: &str) -> String {
@@ -96,11 +36,13 @@ pub(super) fn render(
             format!("{base}Api")
         }
     };
-    let mut reserved: Vec<&str> = RESERVED.to_vec();
+    let mut reserved: Vec<&str> = super::names::RESERVED.to_vec();
     reserved.push(&trait_name);
     let mut space = TypeSpace::new(contract, &reserved);
+    let op_names = operations::claim_names(contract, &mut space);
+    space.claim_inline_names();
     space.define_components();
-    let ops = operations::plan(contract, &mut space, diagnostics);
+    let ops = operations::plan(contract, op_names, &mut space, diagnostics);
     space.box_cycles();
     diagnostics.items.append(&mut space.warnings);
 
@@ -481,10 +423,11 @@ impl<'a> Ctx<'a> {
 
     // ── client.rs ───────────────────────────────────────────────────────────────────────
     fn client(&self) -> ClientView {
+        let crate_ident = self.crate_ident();
         let ops = self
             .ops
             .iter()
-            .map(|op| ClientOpView::new(op, self.envelope.as_ref(), &self.defs))
+            .map(|op| ClientOpView::new(op, self.envelope.as_ref(), &self.defs, &crate_ident))
             .collect();
         let envelope = self.defs.iter().find_map(|d| match &d.kind {
             TypeDefKind::Envelope { slot, .. } => Some((d.name.clone(), slot.clone())),
@@ -541,7 +484,7 @@ impl<'a> Ctx<'a> {
         };
         ServerView2 {
             trait_name: self.trait_name.clone(),
-            trait_doc: doc_comment(&[format!("The operations of {}, to implement by the server.", first_line(&self.contract.title)), String::new(), "Each method receives the already checked inputs, in this order: the bearer token if the operation is secured, path parameters, query parameters, header parameters, then the body. It returns one of the documented responses.".to_owned()]),
+            trait_doc: doc_comment(&[format!("The operations of {}, to implement by the server.", first_line(&self.contract.title)), String::new(), "Each method receives the already checked inputs, in this order: the bearer token if the operation is secured, the parameters (one `…Params` struct, its fields named as the client's setters) if it has any, then the body. It returns one of the documented responses.".to_owned()]),
             ops,
             routes,
             envelope: self.envelope.as_ref().filter(|e| e.failure.is_some()).map(|e| e.name.clone()),
@@ -1514,7 +1457,7 @@ struct SuccessEnumView {
 }
 
 impl ClientOpView {
-    fn new(op: &OpPlan, env: Option<&EnvelopeView>, defs: &[&TypeDef]) -> Self {
+    fn new(op: &OpPlan, env: Option<&EnvelopeView>, defs: &[&TypeDef], crate_ident: &str) -> Self {
         let mut doc = op.doc.clone();
         push_paragraph(&mut doc, &match &op.auth {
             AuthPlan::None => "Sends no `Authorization` header.".to_owned(),
@@ -1537,21 +1480,9 @@ impl ClientOpView {
                 error_statuses.join(", ")
             )
         };
-        push_paragraph(&mut doc, &error_doc);
+        let mut send_doc = vec!["Sends the request.".to_owned()];
+        push_paragraph(&mut send_doc, &error_doc);
 
-        let mut args = vec!["&self".to_owned()];
-        args.extend(
-            op.params
-                .iter()
-                .map(|p| format!("{}: {}", p.rust, arg_ty(&p.ty))),
-        );
-        if let Some(b) = &op.body {
-            args.push(if b.required {
-                format!("body: &{}", b.ty)
-            } else {
-                format!("body: Option<&{}>", b.ty)
-            });
-        }
         // The method body, statement by statement (see `Statement` for the layouts).
         let mut steps: Vec<Statement> = Vec::new();
         let (path, path_args) = path_format(op);
@@ -1576,14 +1507,14 @@ impl ClientOpView {
         };
         steps.push(Statement::method_call(
             "let request = ",
-            "self",
+            "client",
             "request",
             &[&format!("http::Method::{}", op.method), &path],
             ";",
         ));
         if op.auth != AuthPlan::None {
             steps.push(Statement::Line(
-                "let request = self.authorize(request);".to_owned(),
+                "let request = client.authorize(request);".to_owned(),
             ));
         }
         for p in op
@@ -1738,17 +1669,6 @@ impl ClientOpView {
                     .filter(|r| !r.is_success)
                     .all(|r| envelope_data(r.ty.as_ref(), defs).is_some())
         });
-        let returns = format!(
-            "-> Result<ResponseValue<{success_ty}>, Error<{}>> {{",
-            op.error_enum
-        );
-        let returns_broken = [
-            "    ) -> Result<".to_owned(),
-            format!("        ResponseValue<{success_ty}>,"),
-            format!("        Error<{}>,", op.error_enum),
-            "    > {".to_owned(),
-        ];
-        let mut laid_out = true;
         if let [(_, callee, args)] = arms.as_slice() {
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
             steps.push(Statement::call("", callee, &args, ""));
@@ -1766,40 +1686,30 @@ impl ClientOpView {
             block.push("}".to_owned());
             steps.push(Statement::Block(block));
         }
-        let mut lines = vec!["impl Client {".to_owned()];
-        lines.extend(doc_comment(&doc).into_iter().map(|l| format!("    {l}")));
-        let one_line = format!(
-            "    pub async fn {}({}) {returns}",
-            op.fn_name,
-            args.join(", ")
-        );
-        if one_line.chars().count() <= PRETTYPLEASE_MARGIN {
-            lines.push(one_line);
-        } else {
-            lines.push(format!("    pub async fn {}(", op.fn_name));
-            lines.extend(args.iter().map(|a| format!("        {a},")));
-            let closing = format!("    ) {returns}");
-            if closing.chars().count() <= PRETTYPLEASE_MARGIN {
-                lines.push(closing);
-            } else {
-                lines.extend(returns_broken);
-            }
-        }
+        let mut send_body = Vec::new();
+        let mut send_laid_out = true;
         for step in steps {
             match step.lines(8) {
-                Some(step_lines) => lines.extend(step_lines),
+                Some(step_lines) => send_body.extend(step_lines),
                 None => {
-                    laid_out = false;
-                    lines.extend(step.lines_unchecked(8));
+                    send_laid_out = false;
+                    send_body.extend(step.lines_unchecked(8));
                 }
             }
         }
-        lines.extend(["    }".to_owned(), "}".to_owned()]);
-        let laid_out = laid_out
-            && lines
-                .iter()
-                .filter(|l| !l.trim_start().starts_with("///"))
-                .all(|l| l.chars().count() <= PRETTYPLEASE_MARGIN);
+        let (lines, laid_out) = builder::chunk(
+            op,
+            BuilderParts {
+                method_doc: doc,
+                send_doc,
+                send_body,
+                send_laid_out,
+                used_path: path_args,
+                success_ty,
+                crate_ident,
+                defs,
+            },
+        );
         let mut enum_lines = Vec::new();
         if let Some(s) = &success_enum {
             enum_lines.extend(status_enum_lines(&s.name, &s.doc, &s.variants, None));
@@ -2021,21 +1931,6 @@ fn error_variant(r: &ResponsePlan) -> ErrorVariantView {
     }
 }
 
-/// The type of a parameter in a client method signature: strings by reference.
-fn arg_ty(ty: &Ty) -> String {
-    match ty {
-        Ty::String => "&str".to_owned(),
-        Ty::Option(inner) if **inner == Ty::String => "Option<&str>".to_owned(),
-        Ty::Option(inner)
-            if matches!(**inner, Ty::Named(_) | Ty::Vec(_) | Ty::Map(_) | Ty::Json) =>
-        {
-            format!("Option<&{inner}>")
-        }
-        Ty::Named(_) | Ty::Vec(_) | Ty::Map(_) | Ty::Json => format!("&{ty}"),
-        other => other.to_string(),
-    }
-}
-
 /// The path as a string literal: `"/pets"`, or a `format!` string with inline arguments
 /// (`"/pets/{pet_id}"`), and the path parameters it names (each percent-encoded first).
 fn path_format(op: &OpPlan) -> (String, Vec<String>) {
@@ -2154,9 +2049,11 @@ impl ServerOpView {
                 ".await?;",
             ));
         }
+        if !op.params.is_empty() {
+            params.push(format!("params: {}", op.params_struct));
+            call.push("params".to_owned());
+        }
         for p in &op.params {
-            params.push(format!("{}: {}", p.rust, p.ty));
-            call.push(p.rust.clone());
             let wire = lit(&p.wire);
             let required = if p.required { "required_" } else { "" };
             let (f, source) = match p.location {
@@ -2171,6 +2068,23 @@ impl ServerOpView {
                 &[source, &wire],
                 "?;",
             ));
+        }
+        if !op.params.is_empty() {
+            let fields: Vec<String> = op
+                .params
+                .iter()
+                .map(|p| match p.field == p.rust {
+                    true => p.rust.clone(),
+                    false => format!("{}: {}", p.field, p.rust),
+                })
+                .collect();
+            steps.push(Statement::Block(builder::braced(
+                0,
+                ("let params = ", &op.params_struct),
+                &fields,
+                ";",
+                Some(35),
+            )));
         }
         let has_body = op.body.is_some();
         if let Some(b) = &op.body {
@@ -2232,18 +2146,19 @@ impl ServerOpView {
             );
         }
         let handler = format!("handle_{}", op.fn_name);
-        let mut handler_lines = handler_signature(
+        let mut handler_lines = params_struct(op);
+        handler_lines.extend(handler_signature(
             &handler,
             trait_name,
             if uses_parts { "request" } else { "_request" },
-        );
+        ));
         let mut laid_out = true;
         for step in steps {
             match step.lines(4) {
                 Some(lines) => handler_lines.extend(lines),
                 None => {
                     laid_out = false;
-                    handler_lines.push(format!("    {}", step.one_line()));
+                    handler_lines.extend(step.lines_unchecked(4));
                 }
             }
         }
@@ -2251,6 +2166,7 @@ impl ServerOpView {
         let laid_out = laid_out
             && handler_lines
                 .iter()
+                .filter(|l| !l.trim_start().starts_with("///"))
                 .all(|l| l.chars().count() <= PRETTYPLEASE_MARGIN);
 
         let mut notes = Vec::new();
@@ -2260,6 +2176,9 @@ impl ServerOpView {
             } else {
                 "`auth` is the bearer token, if one was sent."
             });
+        }
+        if !op.params.is_empty() {
+            notes.push("`params` are decoded and checked.");
         }
         if has_body {
             notes.push("`body` is decoded and validated.");
@@ -2280,6 +2199,44 @@ impl ServerOpView {
             laid_out,
         }
     }
+}
+
+/// The struct of an operation's parameters the server stubs hand to the implementation,
+/// one field per parameter named as the client builder's setter (empty without any).
+fn params_struct(op: &OpPlan) -> Vec<String> {
+    if op.params.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = doc_comment(&[format!(
+        "The parameters of `{}` (`{} {}`), decoded and checked: one field per parameter, named as in the client's `{}`.",
+        op.id, op.method, op.path, op.builder
+    )]);
+    // Debug only, as the request builders: more derives on every operation's parameters
+    // cost large crates their `cargo check` time.
+    lines.push("#[derive(Debug)]".to_owned());
+    lines.push(format!("pub struct {} {{", op.params_struct));
+    for p in &op.params {
+        let mut doc = p.doc.clone();
+        let mut note = format!(
+            "The {} parameter `{}`",
+            p.location,
+            p.wire.replace('`', "'")
+        );
+        if let (false, Some(value)) = (p.required, &p.default) {
+            note.push_str(&format!(
+                "; `None` when the request leaves it out (the contract's default is `{}`)",
+                serde_json::to_string(value)
+                    .unwrap_or_default()
+                    .replace('`', "'")
+            ));
+        }
+        note.push('.');
+        push_paragraph(&mut doc, &note);
+        lines.extend(doc_comment(&doc).into_iter().map(|l| format!("    {l}")));
+        lines.push(format!("    pub {}: {},", p.field, p.ty));
+    }
+    lines.push("}".to_owned());
+    lines
 }
 
 /// The signature of a handler as prettyplease prints it: it never fits on one line (the
@@ -2308,7 +2265,7 @@ fn handler_signature(handler: &str, trait_name: &str, request: &str) -> Vec<Stri
 }
 
 /// prettyplease's margin: the longest line it prints without breaking it.
-const PRETTYPLEASE_MARGIN: usize = 89;
+const PRETTYPLEASE_MARGIN: usize = builder::MARGIN;
 
 /// One statement of a laid-out function body, in the layouts prettyplease gives it.
 enum Statement {
@@ -2422,8 +2379,66 @@ struct MockOpView {
     response_enum: String,
     bearer: bool,
     body_ty: Option<String>,
+    /// One matcher per parameter, named as the client builder's setter (`with_per_page`).
+    matchers: Vec<MockMatcherView>,
     /// Every line is already as prettyplease would print it: the chunk skips formatting.
     laid_out: bool,
+}
+
+/// A mock builder method narrowing the match to one parameter value.
+struct MockMatcherView {
+    doc: Vec<String>,
+    /// `with_per_page`.
+    name: String,
+    /// `per_page: i64`.
+    arg: String,
+    /// `with_query("per_page", &per_page)`: the `MockSpec` call.
+    call: String,
+}
+
+impl MockMatcherView {
+    /// The matchers of `op`'s path, query and header parameters (cookies have none).
+    fn of(op: &OpPlan) -> Vec<Self> {
+        let segments: Vec<&str> = op.path.split('/').collect();
+        op.params
+            .iter()
+            .filter_map(|p| {
+                let wire = lit(&p.wire);
+                let (call, what) = match p.location {
+                    "query" => (format!("with_query({wire}, &{})", p.field), "query parameter"),
+                    "header" => (format!("with_header({wire}, &{})", p.field), "header"),
+                    "path" => {
+                        // Only a whole segment (`/{id}/`) can be compared on its own.
+                        let whole = format!("{{{}}}", p.wire);
+                        let index = segments.iter().position(|s| *s == whole)?;
+                        (
+                            format!("with_path_segment({index}, &{})", p.field),
+                            "path parameter",
+                        )
+                    }
+                    _ => return None,
+                };
+                let inner = match &p.ty {
+                    Ty::Option(inner) => (**inner).clone(),
+                    other => other.clone(),
+                };
+                let arg_ty = match inner {
+                    Ty::String => "&str".to_owned(),
+                    other => other.to_string(),
+                };
+                Some(MockMatcherView {
+                    doc: doc_comment(&[format!(
+                        "Only matches requests whose {what} `{}` is `{}`, written as the client writes it.",
+                        p.wire.replace('`', "'"),
+                        p.field
+                    )]),
+                    name: format!("with_{}", p.field),
+                    arg: format!("{}: {arg_ty}", p.field),
+                    call,
+                })
+            })
+            .collect()
+    }
 }
 
 impl MockOpView {
@@ -2469,8 +2484,9 @@ impl MockOpView {
             .as_ref()
             .filter(|b| b.encoding == BodyEncoding::Json)
             .map(|b| b.ty.to_string());
+        let matchers = MockMatcherView::of(op);
         let name = &op.mock_struct;
-        let fixed = [
+        let mut fixed = vec![
             (0, format!("pub struct {name} {{")),
             (0, format!("impl {name} {{")),
             (4, format!("const PATH: &'static str = {path};")),
@@ -2489,6 +2505,10 @@ impl MockOpView {
                 ),
             ),
         ];
+        for m in &matchers {
+            fixed.push((4, format!("pub fn {}(self, {}) -> Self {{", m.name, m.arg)));
+            fixed.push((12, format!("spec: self.spec.{},", m.call)));
+        }
         // The example call is laid out one argument per line: it must be too long for one.
         let laid_out = fits(fixed.iter().map(|(i, l)| (*i, l.as_str())))
             && ctors.iter().all(|(fn_name, _, status, example, media)| {
@@ -2519,6 +2539,7 @@ impl MockOpView {
             response_enum: op.response_enum.clone(),
             bearer: op.auth != AuthPlan::None,
             body_ty,
+            matchers,
         }
     }
 }

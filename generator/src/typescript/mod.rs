@@ -41,10 +41,15 @@ pub enum RenderError {
     /// The package manifest could not be serialised.
     #[error("cannot write package.json: {0}")]
     Manifest(#[from] serde_json::Error),
+    /// A file's rendering panicked (a bug of kontrat; please report it with the spec).
+    #[error(
+        "rendering the TypeScript package stopped early (a bug of kontrat; please report it with the spec)"
+    )]
+    Stopped,
 }
 
 /// Names the runtime exports or the platform defines, never given to a schema.
-const RESERVED: &[&str] = &[
+pub(crate) const RESERVED: &[&str] = &[
     "Array",
     "ArrayBuffer",
     "Blob",
@@ -55,6 +60,7 @@ const RESERVED: &[&str] = &[
     "Credential",
     "Date",
     "Error",
+    "ExtraHeaders",
     "Failure",
     "FormData",
     "HandlerOptions",
@@ -105,30 +111,48 @@ pub fn render(contract: &Contract, options: &Options) -> Result<Files, RenderErr
     );
     let mut files = Files::new();
 
-    let mut types_dts = header.clone();
-    types_dts.push_str(&text::jsdoc(
+    // Names first, in the order the files use them (deterministic output), then the four
+    // big files rendered side by side: they only read the contract and the names.
+    let op_names = operations::claim_names(contract, &mut ns);
+    let msw_groups = msw::claim_groups(contract, &mut ns);
+    let (
+        (types_dts, (validators_js, validators_dts)),
+        ((client_js, client_dts), (msw_js, msw_dts)),
+    ) = crate::pool::run(|| {
+        rayon::join(
+            || {
+                rayon::join(
+                    || types.declarations(),
+                    || {
+                        let mut emitter = validators::Emitter::new(contract, &types);
+                        (emitter.module(), emitter.declarations())
+                    },
+                )
+            },
+            || {
+                rayon::join(
+                    || operations::render(contract, &types, &op_names),
+                    || msw::render(contract, &types, &msw_groups),
+                )
+            },
+        )
+    })
+    .ok_or(RenderError::Stopped)?;
+
+    let mut types_head = header.clone();
+    types_head.push_str(&text::jsdoc(
         &[format!("Types of {} {}.", contract.title, contract.version)],
         0,
     ));
-    types_dts.push_str("export {};\n");
-    types_dts.push_str(&types.declarations());
-    files.insert("types.d.ts".into(), types_dts);
-
-    let mut emitter = validators::Emitter::new(contract, &types);
-    files.insert(
-        "validators.js".into(),
-        format!("{header}{}", emitter.module()),
-    );
+    types_head.push_str("export {};\n");
+    files.insert("types.d.ts".into(), types_head + &types_dts);
+    files.insert("validators.js".into(), format!("{header}{validators_js}"));
     files.insert(
         "validators.d.ts".into(),
-        format!("{header}{}", emitter.declarations()),
+        format!("{header}{validators_dts}"),
     );
-
-    let (client_js, client_dts) = operations::render(contract, &types, &mut ns);
     files.insert("client.js".into(), format!("{header}{client_js}"));
     files.insert("client.d.ts".into(), format!("{header}{client_dts}"));
-
-    let (msw_js, msw_dts) = msw::render(contract, &types, &mut ns);
     files.insert("msw.js".into(), format!("{header}{msw_js}"));
     files.insert("msw.d.ts".into(), format!("{header}{msw_dts}"));
 
@@ -170,7 +194,7 @@ pub fn render(contract: &Contract, options: &Options) -> Result<Files, RenderErr
         &contract.description.iter().cloned().collect::<Vec<_>>(),
         0,
     ));
-    index_dts.push_str("export * from \"./types.js\";\nexport * from \"./client.js\";\nexport type { CommonOptions, Credential, Failure, HeaderValue, InvalidBody, NetworkFailure, Ok, Undocumented, Unexpected } from \"./runtime.js\";\nexport { orThrow, ResponseError } from \"./runtime.js\";\n");
+    index_dts.push_str("export * from \"./types.js\";\nexport * from \"./client.js\";\nexport type { CommonOptions, Credential, ExtraHeaders, Failure, HeaderValue, InvalidBody, NetworkFailure, Ok, Undocumented, Unexpected } from \"./runtime.js\";\nexport { orThrow, ResponseError } from \"./runtime.js\";\n");
     if !validator_names.is_empty() {
         index_dts.push_str(&format!(
             "export type {{ ValidateOptions }} from \"./validators.js\";\nexport {{ {} }} from \"./validators.js\";\n",

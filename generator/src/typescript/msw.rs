@@ -39,8 +39,17 @@ struct Served<'a> {
     body: Option<(Value, bool)>,
 }
 
-/// Renders `msw.js` and `msw.d.ts`.
-pub fn render(contract: &Contract, types: &TypeNames<'_>, ns: &mut Namespace) -> (String, String) {
+/// Claims each operation's handler-group interface name from `ns`, in operation order.
+pub(super) fn claim_groups(contract: &Contract, ns: &mut Namespace) -> Vec<String> {
+    contract
+        .operations
+        .iter()
+        .map(|op| ns.claim(&format!("{}Handlers", pascal(&op.id))))
+        .collect()
+}
+
+/// Renders `msw.js` and `msw.d.ts`, with the group names of [`claim_groups`].
+pub fn render(contract: &Contract, types: &TypeNames<'_>, groups: &[String]) -> (String, String) {
     let methods = method_names(contract);
     let mut bodies = served_bodies(contract).into_iter();
     let mut js = String::from(include_str!("../../templates/typescript/msw.js"));
@@ -63,8 +72,13 @@ pub fn render(contract: &Contract, types: &TypeNames<'_>, ns: &mut Namespace) ->
     let mut handlers_ty = String::from(
         "\n/** Handler factories, one group per operation (by its client method name). */\nexport interface Handlers {\n",
     );
-    for (i, (op, method)) in contract.operations.iter().zip(&methods).enumerate() {
-        let group = ns.claim(&format!("{}Handlers", pascal(&op.id)));
+    for (i, ((op, method), group)) in contract
+        .operations
+        .iter()
+        .zip(&methods)
+        .zip(groups)
+        .enumerate()
+    {
         let desc = format!("msw{i}");
         let _ = writeln!(
             js,

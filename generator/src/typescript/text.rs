@@ -11,6 +11,17 @@ use crate::naming::ascii_words;
 
 /// A JavaScript string literal for `s` (double quoted).
 pub fn string(s: &str) -> String {
+    // Most spec strings need no escape at all (names, paths, media types).
+    if !s
+        .bytes()
+        .any(|b| b < 0x20 || b == b'"' || b == b'\\' || b == 0xE2)
+    {
+        let mut out = String::with_capacity(s.len() + 2);
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        return out;
+    }
     let json = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned());
     json.replace('\u{2028}', "\\u2028")
         .replace('\u{2029}', "\\u2029")

@@ -4,16 +4,19 @@
 //! person writes by hand. Objects are interfaces with JSDoc from the spec; the shared
 //! envelope is one generic `Envelope<T>` and its specialisations are aliases of it;
 //! enums are literal unions that stay open (`| (string & {})`) so a value the server adds
-//! later still type-checks, and closed where a request sends an inline one; `oneOf` with a discriminator is a union whose members carry
+//! later still type-checks, and closed where a request sends an inline one (a shared
+//! inline enum is declared closed, and read as `Name | (string & {})`); `oneOf` with a discriminator is a union whose members carry
 //! their tag literal, so `switch (x.kind)` narrows. A component whose request and
 //! response shapes differ (`readOnly` / `writeOnly`) gets a second declaration,
-//! `<Name>Writable`, for requests. Inline schemas stay inline: TypeScript types are
-//! structural, so naming them would add names without adding safety.
+//! `<Name>Writable`, for requests. An inline schema used in one place stays inline
+//! (TypeScript types are structural, a name would add nothing); one used in several
+//! places is declared once, under the name the shared naming pass gives it (the Rust
+//! crate's name for it), unless its request and response shapes differ.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{AdditionalProperties, Contract, Property, Schema, SchemaKind};
-use crate::naming::Namespace;
+use crate::naming::{InlineNames, Namespace};
 
 use super::text::{jsdoc, key, pascal, string};
 
@@ -36,6 +39,10 @@ pub struct TypeNames<'a> {
     pub emitted: Vec<String>,
     /// The envelope's TypeScript name.
     pub envelope: Option<String>,
+    /// The contract's inline schemas and their names.
+    inline: InlineNames,
+    /// Shared inline schemas declared as named types: group → name, in order.
+    declared: BTreeMap<usize, String>,
 }
 
 impl<'a> TypeNames<'a> {
@@ -58,12 +65,36 @@ impl<'a> TypeNames<'a> {
             .as_ref()
             .and_then(|e| names.get(&e.schema))
             .map(|(n, _)| n.clone());
+        let inline = InlineNames::new(contract);
+        let declared = inline
+            .shared()
+            .filter(|(_, schema)| !has_direction(schema, &differs))
+            .map(|(g, _)| (g, ns.claim(&pascal(inline.group_name(g)))))
+            .collect();
         Self {
             contract,
             names,
             emitted,
             envelope,
+            inline,
+            declared,
         }
+    }
+
+    /// The declared name of an inline schema, if it is a shared one.
+    fn declared_name(&self, schema: &Schema) -> Option<&str> {
+        let nameable = match &schema.kind {
+            SchemaKind::String(s) => !s.enumeration.is_empty(),
+            SchemaKind::Integer(i) => !i.enumeration.is_empty(),
+            SchemaKind::Object(o) => !o.properties.is_empty(),
+            SchemaKind::AllOf(_) | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => true,
+            _ => false,
+        };
+        if !nameable || self.declared.is_empty() {
+            return None;
+        }
+        let group = self.inline.group(schema)?;
+        self.declared.get(&group).map(String::as_str)
     }
 
     /// Every declared type name, sorted (for import lists).
@@ -72,6 +103,7 @@ impl<'a> TypeNames<'a> {
             .names
             .values()
             .flat_map(|(n, w)| std::iter::once(n.clone()).chain(w.clone()))
+            .chain(self.declared.values().cloned())
             .collect();
         v.sort();
         v
@@ -97,6 +129,19 @@ impl<'a> TypeNames<'a> {
     }
 
     fn kind(&self, schema: &Schema, dir: Direction, indent: usize) -> String {
+        match (self.declared_name(schema), enum_base(schema)) {
+            // A shared enum is declared closed (what a request may send); a response
+            // reads it open, as every enum it reads.
+            (Some(name), Some(base)) if dir == Direction::Response => {
+                format!("{name} | ({base} & {{}})")
+            }
+            (Some(name), _) => name.to_owned(),
+            (None, _) => self.structure(schema, dir, indent),
+        }
+    }
+
+    /// The type expression of `schema` itself, never the name of a shared inline schema.
+    fn structure(&self, schema: &Schema, dir: Direction, indent: usize) -> String {
         if let (Some(env), false, Some(data)) = (
             &self.envelope,
             schema.ref_name().is_some(),
@@ -279,6 +324,31 @@ impl<'a> TypeNames<'a> {
                 out.push_str(&self.declaration(wire, schema, dir));
             }
         }
+        for (&group, name) in &self.declared {
+            let schema = self.inline.schema(group);
+            out.push('\n');
+            let mut paragraphs = Vec::new();
+            if let Some(t) = &schema.title {
+                paragraphs.push(t.clone());
+            }
+            if let Some(d) = &schema.description {
+                paragraphs.push(d.clone());
+            }
+            out.push_str(&jsdoc(&paragraphs, 0));
+            // The shape is one for all its uses; `| null` is added where it is used, and
+            // an enum is declared closed and opened where it is read (see `kind`).
+            let dir = match enum_base(schema) {
+                Some(_) => Direction::Request,
+                None => Direction::Response,
+            };
+            let body = self.structure(schema, dir, 0);
+            if matches!(schema.kind, SchemaKind::Object(_)) && body.starts_with('{') && body != "{}"
+            {
+                out.push_str(&format!("export interface {name} {body}\n"));
+            } else {
+                out.push_str(&format!("export type {name} = {body};\n"));
+            }
+        }
         out
     }
 
@@ -313,6 +383,16 @@ impl<'a> TypeNames<'a> {
     }
 }
 
+/// The base type of an enum's values (`string`, `number`), `None` when not an enum.
+fn enum_base(schema: &Schema) -> Option<&'static str> {
+    match &schema.kind {
+        SchemaKind::String(s) if !s.enumeration.is_empty() => Some("string"),
+        SchemaKind::Integer(i) if !i.enumeration.is_empty() => Some("number"),
+        SchemaKind::Number(n) if !n.enumeration.is_empty() => Some("number"),
+        _ => None,
+    }
+}
+
 /// Whether a property exists in `dir`.
 pub fn keeps(p: &Property, dir: Direction) -> bool {
     match dir {
@@ -324,8 +404,8 @@ pub fn keeps(p: &Property, dir: Direction) -> bool {
 /// The literal union of an enum. What a client reads stays open (`| (string & {})`: a
 /// value the server adds later is not a type error, and editors still offer the
 /// literals); what it sends is closed, so a typo is caught before the server refuses it.
-/// Only inline enums are seen in request position: a named enum component is one
-/// declaration shared by both directions, so it stays open.
+/// A named enum component is one declaration shared by both directions, so it stays
+/// open; a shared inline enum is declared closed and read open (see `TypeNames::kind`).
 fn union(values: impl Iterator<Item = String>, base: &str, dir: Direction) -> String {
     let mut parts: Vec<String> = Vec::new();
     for v in values {

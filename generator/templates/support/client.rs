@@ -173,6 +173,12 @@ impl<T> Deref for ResponseValue<T> {
     }
 }
 
+/// What `.await` on a request builder runs: its `send()`, boxed (a builder's future type
+/// cannot be named otherwise), so `client.operation(…).await` needs no `send()`.
+pub type ResponseFuture<'a, T, E> = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<ResponseValue<T>, Error<E>>> + Send + 'a>,
+>;
+
 /// The failure of an operation; `E` is its enum of documented error responses.
 #[derive(Debug)]
 #[non_exhaustive]

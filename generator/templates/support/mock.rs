@@ -18,6 +18,7 @@ mod support {
         body: Option<(&'static str, Vec<u8>)>,
 {% if bearer %}        bearer_token: Option<BearerToken>,
 {% endif %}        request_body: Option<JsonBodyMatcher>,
+        params: Vec<ParamMatcher>,
         times: Option<Times>,
     }
 
@@ -60,6 +61,7 @@ mod support {
                 body,
 {% if bearer %}                bearer_token: None,
 {% endif %}                request_body: None,
+                params: Vec::new(),
                 times: None,
             }
         }
@@ -71,6 +73,28 @@ mod support {
 
 {% endif %}        pub(super) fn with_body<T: Serialize>(mut self, body: &T) -> Self {
             self.request_body = Some(JsonBodyMatcher(serde_json::to_value(body).ok()));
+            self
+        }
+
+        pub(super) fn with_query<T: Serialize>(mut self, name: &'static str, value: &T) -> Self {
+            let values = serde_json::to_value(value).ok().map(|value| match value {
+                serde_json::Value::Array(items) => items.iter().map(text).collect(),
+                serde_json::Value::Null => Vec::new(),
+                other => vec![text(&other)],
+            });
+            self.params.push(ParamMatcher::Query(name, values));
+            self
+        }
+
+        pub(super) fn with_header<T: Serialize>(mut self, name: &'static str, value: &T) -> Self {
+            let value = serde_json::to_value(value).ok().map(|value| text(&value));
+            self.params.push(ParamMatcher::Header(name, value));
+            self
+        }
+
+        pub(super) fn with_path_segment<T: Serialize>(mut self, index: usize, value: &T) -> Self {
+            let value = serde_json::to_value(value).ok().map(|value| text(&value));
+            self.params.push(ParamMatcher::PathSegment(index, value));
             self
         }
 
@@ -91,6 +115,9 @@ mod support {
             }
 {% endif %}
             if let Some(matcher) = self.request_body {
+                builder = builder.and(matcher);
+            }
+            for matcher in self.params {
                 builder = builder.and(matcher);
             }
             let response = match self.body {
@@ -138,6 +165,60 @@ mod support {
                 Some(expected) => serde_json::from_slice::<serde_json::Value>(&request.body)
                     .is_ok_and(|actual| actual == *expected),
                 None => false,
+            }
+        }
+    }
+
+    /// A value as the client writes it: strings as they are, other scalars as JSON,
+    /// arrays comma-joined.
+    fn text(value: &serde_json::Value) -> String {
+        match value {
+            serde_json::Value::String(text) => text.clone(),
+            serde_json::Value::Array(items) => items.iter().map(text).collect::<Vec<_>>().join(","),
+            other => other.to_string(),
+        }
+    }
+
+    /// One parameter a request must carry, as text (`None`: the value did not serialize,
+    /// never matches).
+    #[derive(Debug)]
+    enum ParamMatcher {
+        /// Every value of the query parameter, in order (arrays are sent exploded).
+        Query(&'static str, Option<Vec<String>>),
+        /// The one value of the header.
+        Header(&'static str, Option<String>),
+        /// The path segment at this index (after splitting on `/`), percent-decoded.
+        PathSegment(usize, Option<String>),
+    }
+
+    impl Match for ParamMatcher {
+        fn matches(&self, request: &Request) -> bool {
+            match self {
+                ParamMatcher::Query(name, Some(expected)) => {
+                    let actual: Vec<String> = request
+                        .url
+                        .query_pairs()
+                        .filter(|(key, _)| key == name)
+                        .map(|(_, value)| value.into_owned())
+                        .collect();
+                    actual == *expected
+                }
+                ParamMatcher::Header(name, Some(expected)) => {
+                    let mut values = request.headers.get_all(*name).iter();
+                    match (values.next(), values.next()) {
+                        (Some(value), None) => value.to_str().is_ok_and(|value| value == expected),
+                        _ => false,
+                    }
+                }
+                ParamMatcher::PathSegment(index, Some(expected)) => request
+                    .url
+                    .path()
+                    .split('/')
+                    .nth(*index)
+                    .is_some_and(|segment| {
+                        percent_encoding::percent_decode_str(segment).decode_utf8_lossy() == expected.as_str()
+                    }),
+                _ => false,
             }
         }
     }

@@ -1,10 +1,15 @@
-//! Wire names → identifier words, shared by every back-end.
+//! Wire names → identifier words and type names, shared by every back-end.
 //!
 //! Why a layer of its own: the Rust and TypeScript back-ends must agree on how a spec's
-//! names (Turkish letters, `+1`, `-1`, punctuation) become ASCII words, and both need
-//! collision-free scopes; each back-end then applies its own casing and keywords.
+//! names (Turkish letters, `+1`, `-1`, punctuation) become ASCII words, on what the
+//! inline schemas of a contract are called ([`inline`]), and both need collision-free
+//! scopes; each back-end then applies its own casing and keywords.
+
+pub mod inline;
 
 use std::collections::BTreeSet;
+
+pub use inline::InlineNames;
 
 /// Keeps ASCII letters and digits, turns everything else into word breaks, and spells
 /// out a few symbols that carry meaning in names (`+1` vs `-1`).
@@ -87,4 +92,64 @@ impl Namespace {
     pub fn is_taken(&self, name: &str) -> bool {
         self.taken.contains(name)
     }
+}
+
+/// The `UpperCamelCase` name of an exact status (`Ok`, `NotFound`, `Status299`): response
+/// variants, and the words of an inline response body's name.
+pub fn status_variant(code: u16) -> String {
+    let name = match code {
+        100 => "Continue",
+        101 => "SwitchingProtocols",
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "NonAuthoritativeInformation",
+        204 => "NoContent",
+        205 => "ResetContent",
+        206 => "PartialContent",
+        300 => "MultipleChoices",
+        301 => "MovedPermanently",
+        302 => "Found",
+        303 => "SeeOther",
+        304 => "NotModified",
+        307 => "TemporaryRedirect",
+        308 => "PermanentRedirect",
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        402 => "PaymentRequired",
+        403 => "Forbidden",
+        404 => "NotFound",
+        405 => "MethodNotAllowed",
+        406 => "NotAcceptable",
+        407 => "ProxyAuthenticationRequired",
+        408 => "RequestTimeout",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "LengthRequired",
+        412 => "PreconditionFailed",
+        413 => "PayloadTooLarge",
+        414 => "UriTooLong",
+        415 => "UnsupportedMediaType",
+        416 => "RangeNotSatisfiable",
+        417 => "ExpectationFailed",
+        418 => "ImATeapot",
+        421 => "MisdirectedRequest",
+        422 => "UnprocessableEntity",
+        423 => "Locked",
+        424 => "FailedDependency",
+        425 => "TooEarly",
+        426 => "UpgradeRequired",
+        428 => "PreconditionRequired",
+        429 => "TooManyRequests",
+        431 => "RequestHeaderFieldsTooLarge",
+        451 => "UnavailableForLegalReasons",
+        500 => "InternalServerError",
+        501 => "NotImplemented",
+        502 => "BadGateway",
+        503 => "ServiceUnavailable",
+        504 => "GatewayTimeout",
+        505 => "HttpVersionNotSupported",
+        _ => return format!("Status{code}"),
+    };
+    name.to_owned()
 }
