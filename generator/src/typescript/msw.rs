@@ -316,11 +316,14 @@ fn served_bodies(contract: &Contract) -> Vec<Vec<Option<(Value, bool)>>> {
             })
             .collect()
     };
-    crate::pool::run(|| {
+    let bodies = crate::pool::run(|| {
         use rayon::prelude::*;
         contract.operations.par_iter().map(of).collect()
     })
-    .unwrap_or_else(|| contract.operations.iter().map(of).collect())
+    .unwrap_or_else(|| contract.operations.iter().map(of).collect());
+    // Freeing thousands of compiled validators is a few percent of a big spec's run.
+    crate::pool::drop_later(validators);
+    bodies
 }
 
 /// The JSON body a status serves, and whether it is the spec's example: the body
