@@ -3,7 +3,8 @@
 # here): type tests with tsc --strict, then the Node test runner against `kontrat mock`
 # and, for the MSW handlers (`auth-api/msw`), under `msw/node`; then headless Chromium
 # (Debian's package, installed here when missing) loading the package with no bundler, and
-# calling the mock through `kontrat proxy` (proxy-browser.test.mjs).
+# calling the mock through `kontrat proxy` (proxy-browser.test.mjs), and driving the mock's
+# dashboard (dashboard.test.mjs: its own mocks, curl, screenshots in target/dashboard/).
 # Needs Node >= 20 and npm; uses target/debug/kontrat (built earlier by CI; built if missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,12 +15,14 @@ if [ ! -x "$bin" ]; then
   cargo build --bin kontrat
 fi
 
-if [ ! -x /usr/bin/chromium ]; then
-  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+if [ ! -x /usr/bin/chromium ] || ! command -v curl >/dev/null; then
+  apt-get update -qq && apt-get install -y -qq chromium curl >/dev/null
 fi
 /usr/bin/chromium --version
 # The browser test fails here, rather than skipping, when Chromium cannot start.
 export KONTRAT_REQUIRE_BROWSER=1
+# The dashboard test starts mocks of its own, from this binary.
+export KONTRAT_BIN="$bin"
 
 cd tests/typescript
 npm ci --no-audit --no-fund

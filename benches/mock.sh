@@ -19,9 +19,15 @@
 #
 #   bash benches/mock.sh                          # 3 rounds × 3 servers × 2 scenarios × 10 s
 #   DURATION=2s ROUNDS=1 bash benches/mock.sh     # smoke run
+#   BASELINE_BIN=/path/to/other/kontrat bash benches/mock.sh   # this build against another
+#
+# BASELINE_BIN: another build of kontrat (e.g. main's, to show a branch does not slow the
+# mock down), served as a fourth server "base" on the same spec and interleaved in the same
+# rounds; the summary adds mock/base (req/s and CPU µs/req).
 #
 # Environment: DURATION (10s), ROUNDS (3), WARMUP (2s per server and scenario, 0 to skip),
-# CONNECTIONS (50), THREADS (2), STARTUP_RUNS (5), PORT_BASE (4110: mock, +1 bare, +2 Prism).
+# CONNECTIONS (50), THREADS (2), STARTUP_RUNS (5), PORT_BASE (4110: mock, +1 bare, +2 Prism,
+# +3 base), BASELINE_BIN (unset).
 # Installs wrk (apt) and Prism (npm, into target/bench-cache/prism) when missing. The raw
 # wrk outputs of the last run are kept in target/bench-cache/mock-last/.
 set -euo pipefail
@@ -40,7 +46,12 @@ last="$cache/mock-last"; rm -rf "$last"; mkdir -p "$last"
 
 servers=(mock bare prism)
 scenarios=(refresh logout)
-declare -A port=([mock]=$port_base [bare]=$((port_base + 1)) [prism]=$((port_base + 2)))
+declare -A port=([mock]=$port_base [bare]=$((port_base + 1)) [prism]=$((port_base + 2)) [base]=$((port_base + 3)))
+baseline=${BASELINE_BIN:-}
+if [ -n "$baseline" ]; then
+  [ -x "$baseline" ] || { echo "error: BASELINE_BIN=$baseline is not an executable" >&2; exit 2; }
+  servers+=(base)
+fi
 declare -A pid=()
 declare -A expect=([refresh]=200 [logout]=401)
 declare -A path=([refresh]=/api/v1/auth/refresh [logout]=/api/v1/auth/logout)
@@ -69,6 +80,8 @@ if [ ! -x "$prism" ]; then
   npm install -q --no-audit --no-fund --prefix "$cache/prism" "@stoplight/prism-cli@$prism_version" >/dev/null
 fi
 echo "wrk: $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2); prism: $("$prism" --version)"
+echo "mock: $kontrat ($("$kontrat" --version))"
+[ -z "$baseline" ] || echo "base: $baseline ($("$baseline" --version))"
 
 # --- helpers -----------------------------------------------------------------------------
 
@@ -181,6 +194,10 @@ pid[mock]=$!
 pid[bare]=$!
 "$prism" mock spec/auth.yaml -h 127.0.0.1 -p "${port[prism]}" -v silent >"$out/prism.log" 2>&1 &
 pid[prism]=$!
+if [ -n "$baseline" ]; then
+  "$baseline" mock --quiet --port "${port[base]}" >"$out/base.log" 2>&1 &
+  pid[base]=$!
+fi
 for s in "${servers[@]}"; do wait_up "$s"; done
 sleep 1
 rss_start=$(rss_mib "${pid[mock]}")
@@ -209,7 +226,8 @@ echo
 echo "== load: $rounds rounds × ${#servers[@]} servers × ${#scenarios[@]} scenarios, wrk -t$threads -c$conns -d$duration"
 for r in $(seq "$rounds"); do
   echo "round $r: $(uptime | sed 's/.*load/load/')"
-  order=("${servers[@]:$(( (r - 1) % 3 ))}" "${servers[@]:0:$(( (r - 1) % 3 ))}")
+  shift_by=$(( (r - 1) % ${#servers[@]} ))
+  order=("${servers[@]:$shift_by}" "${servers[@]:0:$shift_by}")
   for sc in "${scenarios[@]}"; do
     for s in "${order[@]}"; do
       log="$last/round$r-$sc-$s.txt"
@@ -257,6 +275,16 @@ for sc in "${scenarios[@]}"; do
   printf '%-8s %-20s %-20s %-18s %-20s %s\n' "$sc" "$rb $(pass "$rb >= 0.70")" "${rp}x $(pass "$rp >= 20")" \
     "$l ms $(pass "$l < 5")" "$e $(pass "$e == 0")" "$rc"
 done
+if [ -n "$baseline" ]; then
+  echo
+  printf '%-8s %-24s %s\n' scenario 'mock/base req/s' 'mock/base CPU µs/req'
+  for sc in "${scenarios[@]}"; do
+    rr=$(awk -v m="$(col "$sc-mock" 1)" -v b="$(col "$sc-base" 1)" 'BEGIN {printf "%.3f", (b > 0 ? m / b : 0)}')
+    rc=$(awk -v m="$(col "$sc-mock" 6)" -v b="$(col "$sc-base" 6)" 'BEGIN {printf "%.3f", (b > 0 ? m / b : 0)}')
+    printf '%-8s %-24s %s\n' "$sc" "$rr" "$rc"
+  done
+  echo "(mock: this build; base: $baseline. req/s above 1 and CPU below 1 favour this build.)"
+fi
 echo
 echo "start-up to first 200: embedded spec ${startup[embedded]} ms $(pass "${startup[embedded]} <= 50"), --spec spec/auth.yaml ${startup[file]} ms $(pass "${startup[file]} <= 50") (goal ≤ 50 ms)"
 echo "mock idle RSS: after start-up $rss_start MiB $(pass "$rss_start <= 20"), after the load $rss_after MiB $(pass "$rss_after <= 20") (goal ≤ 20 MiB)"

@@ -102,13 +102,17 @@ pub(crate) fn run(args: &MockArgs) -> anyhow::Result<ExitCode> {
             kontrat_mock::watch(mock.clone(), path.clone(), Duration::from_millis(300));
         }
         eprintln!(
-            "kontrat mock: {title} {version} ({operations} operations) from {file} on http://{local} (ready in {:.1?}; control API at /__kontrat/)",
+            "kontrat mock: {title} {version} ({operations} operations) from {file} on http://{local} (ready in {:.1?}; dashboard at http://{local}/__kontrat/ in a browser, control API there too)",
             started.elapsed()
         );
-        kontrat_mock::serve(listener, mock.service(), header_timeout, Duration::from_secs(5), async {
+        let streams = mock.clone();
+        let shutdown = async move {
             shutdown_signal().await;
             eprintln!("kontrat mock: shutting down (finishing requests in flight)");
-        })
+            // Open dashboards hold event streams: end them, or shutdown waits for its grace.
+            streams.close_event_streams();
+        };
+        kontrat_mock::serve(listener, mock.service(), header_timeout, Duration::from_secs(5), shutdown)
             .await
             .context("serving stopped")?;
         eprintln!("kontrat mock: stopped");

@@ -2,13 +2,17 @@
 //!
 //! | request | effect |
 //! |---|---|
-//! | `GET /__kontrat/` | what is served: title, version, operations, reloads |
+//! | `GET /__kontrat/` | what is served: title, version, operations, reloads (a browser, `Accept: text/html`, gets the dashboard) |
 //! | `GET /__kontrat/operations` | every operation with its documented statuses and examples |
 //! | `PUT /__kontrat/force/{operationId}` `{"status":401,"example":…,"dynamic":…,"delayMs":…}` | answer that way until deleted (`*`: every operation documenting the status) |
 //! | `GET /__kontrat/force` | the forced answers |
 //! | `DELETE /__kontrat/force/{operationId}`, `DELETE /__kontrat/force` | back to normal |
 //! | `GET /__kontrat/requests?limit=50&operation=logout` | recent requests, the response chosen and why |
+//! | `GET /__kontrat/requests/{seq}` | one of them, by the number `Prefer: journal` answers in `Kontrat-Request-Seq` |
 //! | `DELETE /__kontrat/requests` | forget them |
+//! | `GET /__kontrat/contract` | the contract as the dashboard shows it, and the last reload's failure |
+//! | `GET /__kontrat/events` | server-sent events: `request`, `forced`, `cleared`, `contract` |
+//! | `GET /__kontrat/ui/{file}` | the dashboard's scripts and styles |
 //! | `POST /__kontrat/reset` | no forced answers, no recorded requests |
 //!
 //! Errors here are `application/problem+json`: this API is the mock's, not the contract's.
@@ -31,12 +35,14 @@ pub(crate) fn router() -> axum::Router<Mock> {
     // Nested under `/__kontrat`: `/` is `/__kontrat` itself; `/__kontrat/` is added by the
     // caller.
     axum::Router::new()
-        .route("/", get(info))
+        .route("/", get(crate::dashboard::index))
         .route("/operations", get(operations))
         .route("/force", get(list_forced).delete(clear_forced))
         .route("/force/{operation}", put(force).delete(unforce))
         .route("/requests", get(requests).delete(clear_requests))
+        .route("/requests/{seq}", get(request_by_seq))
         .route("/reset", post(reset))
+        .merge(crate::dashboard::router())
         .fallback(|| async {
             problem(
                 StatusCode::NOT_FOUND,
@@ -228,13 +234,29 @@ async fn requests(
 }
 
 async fn clear_requests(State(mock): State<Mock>) -> StatusCode {
-    mock.shared.journal.clear();
+    mock.clear_journal();
     StatusCode::NO_CONTENT
+}
+
+async fn request_by_seq(State(mock): State<Mock>, Path(seq): Path<String>) -> Response {
+    let Ok(seq) = seq.parse::<u64>() else {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "a request's number is a whole number",
+        );
+    };
+    match mock.shared.journal.get(seq) {
+        Some(entry) => Json(entry).into_response(),
+        None => problem(
+            StatusCode::NOT_FOUND,
+            &format!("no request numbered {seq} is remembered"),
+        ),
+    }
 }
 
 async fn reset(State(mock): State<Mock>) -> StatusCode {
     mock.edit_forced(BTreeMap::clear);
-    mock.shared.journal.clear();
+    mock.clear_journal();
     tracing::info!("control: reset");
     StatusCode::NO_CONTENT
 }

@@ -36,6 +36,10 @@ pub(crate) fn now() -> String {
     })
 }
 
+/// The number of a request's journal entry, answered to `Prefer: journal`.
+const REQUEST_SEQ: http::HeaderName = http::HeaderName::from_static("kontrat-request-seq");
+const PREFERENCE_APPLIED: http::HeaderName = http::HeaderName::from_static("preference-applied");
+
 /// What was decided for a request, for the log and the journal.
 struct Decision {
     answer: Answer,
@@ -161,7 +165,7 @@ fn respond(
         },
         micros
     );
-    mock.shared.journal.push(Entry {
+    let seq = mock.record(Entry {
         seq: 0,
         at,
         method: parts.method.as_str().to_owned(),
@@ -175,6 +179,13 @@ fn respond(
         seed: decision.seed,
         micros,
     });
+    if prefer.journal {
+        // The dashboard's playground asks, to show why the mock answered as it did.
+        decision.extra.insert(REQUEST_SEQ, HeaderValue::from(seq));
+        decision
+            .extra
+            .insert(PREFERENCE_APPLIED, HeaderValue::from_static("journal"));
+    }
     (
         answer::into_response(&decision.answer, decision.extra),
         delay,

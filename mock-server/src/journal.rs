@@ -47,36 +47,62 @@ pub struct Entry {
 #[derive(Debug)]
 pub(crate) struct Journal {
     capacity: usize,
-    entries: Mutex<(u64, VecDeque<Entry>)>,
+    state: Mutex<State>,
+}
+
+/// What [`Journal::since`] found.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Since {
+    /// The journal's epoch: how many times it was cleared.
+    pub epoch: u64,
+    /// The last number given in this epoch.
+    pub last: u64,
+    /// The entries asked for.
+    pub entries: Vec<Entry>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    /// The last sequence number given.
+    seq: u64,
+    /// How many times the journal was cleared: numbering starts again at each clear, so a
+    /// reader that remembers a number must also remember the epoch it belongs to.
+    epoch: u64,
+    entries: VecDeque<Entry>,
 }
 
 impl Journal {
     pub(crate) fn new(capacity: usize) -> Self {
         Self {
             capacity,
-            entries: Mutex::new((0, VecDeque::new())),
+            state: Mutex::new(State::default()),
         }
     }
 
-    /// Records an entry, numbering it.
-    pub(crate) fn push(&self, mut entry: Entry) {
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Records an entry, numbering it; returns its number (0 when nothing is kept).
+    pub(crate) fn push(&self, mut entry: Entry) -> u64 {
         if self.capacity == 0 {
-            return;
+            return 0;
         }
-        let mut guard = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        guard.0 += 1;
-        entry.seq = guard.0;
-        if guard.1.len() == self.capacity {
-            guard.1.pop_front();
+        let mut state = self.lock();
+        state.seq += 1;
+        entry.seq = state.seq;
+        if state.entries.len() == self.capacity {
+            state.entries.pop_front();
         }
-        guard.1.push_back(entry);
+        state.entries.push_back(entry);
+        state.seq
     }
 
     /// The newest `limit` entries (of `operation`, if given), oldest first.
     pub(crate) fn recent(&self, limit: usize, operation: Option<&str>) -> Vec<Entry> {
-        let guard = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        let mut out: Vec<Entry> = guard
-            .1
+        let state = self.lock();
+        let mut out: Vec<Entry> = state
+            .entries
             .iter()
             .rev()
             .filter(|e| operation.is_none_or(|o| e.operation.as_deref() == Some(o)))
@@ -87,8 +113,90 @@ impl Journal {
         out
     }
 
+    /// The entry numbered `seq`, if still kept.
+    pub(crate) fn get(&self, seq: u64) -> Option<Entry> {
+        let state = self.lock();
+        // Numbers are consecutive within an epoch: the entry's index follows from the first.
+        let first = state.entries.front()?.seq;
+        let index = usize::try_from(seq.checked_sub(first)?).ok()?;
+        state.entries.get(index).filter(|e| e.seq == seq).cloned()
+    }
+
+    /// The entries after number `seq` (at most `limit`, the newest), oldest first.
+    pub(crate) fn since(&self, seq: u64, limit: usize) -> Since {
+        let state = self.lock();
+        let mut out: Vec<Entry> = state
+            .entries
+            .iter()
+            .rev()
+            .take_while(|e| e.seq > seq)
+            .take(limit)
+            .cloned()
+            .collect();
+        out.reverse();
+        Since {
+            epoch: state.epoch,
+            last: state.seq,
+            entries: out,
+        }
+    }
+
     pub(crate) fn clear(&self) {
-        let mut guard = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        *guard = (0, VecDeque::new());
+        let mut state = self.lock();
+        state.seq = 0;
+        state.epoch += 1;
+        state.entries.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(path: &str) -> Entry {
+        Entry {
+            seq: 0,
+            at: String::new(),
+            method: "GET".into(),
+            path: path.into(),
+            query: None,
+            operation: None,
+            status: 200,
+            example: None,
+            reason: String::new(),
+            problems: Vec::new(),
+            seed: None,
+            micros: 0,
+        }
+    }
+
+    #[test]
+    fn entries_are_found_by_number_and_after_a_number() {
+        let journal = Journal::new(3);
+        for p in ["/a", "/b", "/c", "/d"] {
+            journal.push(entry(p));
+        }
+        assert_eq!(journal.get(1), None, "dropped from the ring");
+        assert_eq!(journal.get(3).map(|e| e.path), Some("/c".into()));
+        assert_eq!(journal.get(5), None);
+        let after = journal.since(2, 10);
+        assert_eq!((after.epoch, after.last), (0, 4));
+        let paths: Vec<_> = after.entries.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(paths, ["/c", "/d"]);
+        assert_eq!(
+            journal.since(0, 1).entries[0].path,
+            "/d",
+            "the newest when limited"
+        );
+        journal.clear();
+        assert_eq!(
+            journal.since(0, 10),
+            Since {
+                epoch: 1,
+                last: 0,
+                entries: Vec::new()
+            }
+        );
+        assert_eq!(journal.push(entry("/e")), 1, "numbering starts again");
     }
 }

@@ -4,7 +4,9 @@
 //! crate never reads a spec itself. [`Mock::new`] compiles the contract for serving,
 //! [`Mock::service`] gives the HTTP service ([`Mock::router`] the same as an axum app, to
 //! nest in another), [`serve`] runs it with timeouts and graceful shutdown, and [`watch`]
-//! swaps in a changed spec file while it runs.
+//! swaps in a changed spec file while it runs. A browser opening `/__kontrat/` gets the
+//! dashboard: the contract as a reference, a playground, forced answers and the live
+//! request log, from files compiled into the crate.
 //!
 //! What a request gets, in order:
 //!
@@ -25,10 +27,12 @@
 //! [`Config::static_examples`] is set.
 
 mod answer;
+mod changes;
 mod check;
 mod compiled;
 mod control;
 mod cors;
+mod dashboard;
 mod decode;
 mod handler;
 mod journal;
@@ -129,6 +133,12 @@ struct Shared {
     /// Held while the control API edits `forced`, so that no edit is lost to another.
     forced_edits: Mutex<()>,
     journal: journal::Journal,
+    /// Wakes the dashboard's event streams.
+    changes: changes::Changes,
+    /// The dashboard's view of the contract, made once per contract.
+    dashboard: dashboard::ViewCache,
+    /// Why the spec file's last change is not served, until a change that loads.
+    reload_failure: Mutex<Option<Arc<reload::ReloadFailure>>>,
     /// Dynamic answers so far, mixed into their seeds.
     draws: AtomicU64,
     reloads: AtomicU64,
@@ -145,6 +155,9 @@ impl Mock {
                 config,
                 forced: ArcSwap::default(),
                 forced_edits: Mutex::new(()),
+                changes: changes::Changes::default(),
+                dashboard: dashboard::ViewCache::default(),
+                reload_failure: Mutex::new(None),
                 draws: AtomicU64::new(0),
                 reloads: AtomicU64::new(0),
             }),
@@ -156,6 +169,53 @@ impl Mock {
         let compiled = Compiled::new(contract, self.shared.config.static_examples);
         self.shared.compiled.store(Arc::new(compiled));
         self.shared.reloads.fetch_add(1, Ordering::Relaxed);
+        *self.reload_failure_slot() = None;
+        self.shared.changes.changed();
+    }
+
+    /// Ends the dashboard's event streams (`/__kontrat/events`) now and refuses new ones,
+    /// so that a graceful shutdown need not wait for browsers to hang up.
+    pub fn close_event_streams(&self) {
+        self.shared.changes.close();
+    }
+
+    /// Records that the spec file changed but does not load.
+    pub(crate) fn reload_failed(&self, failure: reload::ReloadFailure) {
+        *self.reload_failure_slot() = Some(Arc::new(failure));
+        self.shared.changes.changed();
+    }
+
+    fn reload_failure_slot(&self) -> std::sync::MutexGuard<'_, Option<Arc<reload::ReloadFailure>>> {
+        self.shared
+            .reload_failure
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The last reload failure, if the spec file's last change did not load.
+    pub(crate) fn reload_failure(&self) -> Option<Arc<reload::ReloadFailure>> {
+        self.reload_failure_slot().clone()
+    }
+
+    /// Reloads so far and the last failure, as the dashboard reads them.
+    pub(crate) fn status_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "reloads": self.shared.reloads.load(Ordering::Relaxed),
+            "reloadError": self.reload_failure().as_deref(),
+        })
+    }
+
+    /// Records a request in the journal and tells the event streams; returns its number.
+    pub(crate) fn record(&self, entry: Entry) -> u64 {
+        let seq = self.shared.journal.push(entry);
+        self.shared.changes.changed();
+        seq
+    }
+
+    /// Forgets the recorded requests.
+    pub(crate) fn clear_journal(&self) {
+        self.shared.journal.clear();
+        self.shared.changes.changed();
     }
 
     /// The contract being served.
@@ -204,6 +264,7 @@ impl Mock {
         let mut forced = self.forced();
         let out = edit(&mut forced);
         self.shared.forced.store(Arc::new(forced));
+        self.shared.changes.changed();
         out
     }
 
@@ -247,6 +308,6 @@ impl Mock {
             micros: 0,
         };
         tracing::info!("OPTIONS {} → CORS preflight → {}", entry.path, entry.status);
-        self.shared.journal.push(entry);
+        self.record(entry);
     }
 }

@@ -2,8 +2,10 @@
 //!
 //! `Prefer: code=401`, `Prefer: example=expired`, `Prefer: dynamic=true`,
 //! `Prefer: delay=250` (milliseconds), and kontrat's `seed=7` for a reproducible dynamic
-//! body. Several preferences may share one header (`code=404, dynamic=true`) or come in
-//! several headers. Unknown preferences are ignored, as RFC 7240 asks.
+//! body, and `journal` to be told the number of the request's journal entry (header
+//! `Kontrat-Request-Seq`, for `GET /__kontrat/requests/{seq}`). Several preferences may
+//! share one header (`code=404, dynamic=true`) or come in several headers. Unknown
+//! preferences are ignored, as RFC 7240 asks.
 
 use std::time::Duration;
 
@@ -17,6 +19,8 @@ pub(crate) struct Prefer {
     pub dynamic: Option<bool>,
     pub delay: Option<Duration>,
     pub seed: Option<u64>,
+    /// `journal`: answer the journal entry's number.
+    pub journal: bool,
     /// Preferences we understood but could not read, e.g. `code=abc`.
     pub invalid: Vec<String>,
 }
@@ -35,6 +39,9 @@ impl Prefer {
             };
             for item in text.split([',', ';']) {
                 let Some((key, raw)) = item.split_once('=') else {
+                    if item.trim().eq_ignore_ascii_case("journal") {
+                        prefer.journal = true;
+                    }
                     continue;
                 };
                 // Compared in place, not lowered into a new string: every request is parsed.
@@ -94,8 +101,9 @@ mod tests {
         let p = parse(&[
             "code=404, example=\"gone\"",
             "dynamic=true; delay=250",
-            "seed=9",
+            "seed=9, journal",
         ]);
+        assert!(p.journal);
         assert_eq!(p.code, Some(404));
         assert_eq!(p.example.as_deref(), Some("gone"));
         assert_eq!(p.dynamic, Some(true));

@@ -9,7 +9,82 @@
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
+use kontrat_generator::Diagnostics;
+use serde::Serialize;
+
 use crate::Mock;
+
+/// Why the last change of the spec file was not served, for the dashboard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ReloadFailure {
+    /// The spec file.
+    pub file: String,
+    /// When the change was read (RFC 3339, UTC).
+    pub at: String,
+    /// What is wrong with it, located.
+    pub problems: Vec<Problem>,
+}
+
+/// One located problem of a spec that does not load.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Problem {
+    /// `file:line:column`, or the file alone when the position is unknown.
+    pub location: String,
+    /// `error`, `warning` or `note`.
+    pub severity: String,
+    /// A stable code such as `unresolved-ref`.
+    pub code: String,
+    /// What is wrong.
+    pub message: String,
+    /// JSON pointer of the offending node.
+    pub pointer: String,
+    /// What to do about it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+impl ReloadFailure {
+    pub(crate) fn new(diagnostics: &Diagnostics) -> Self {
+        let problems = diagnostics
+            .items
+            .iter()
+            .map(|d| Problem {
+                location: match d.location {
+                    Some(l) => format!("{}:{}:{}", diagnostics.file, l.line, l.column),
+                    None => diagnostics.file.clone(),
+                },
+                severity: d.severity.to_string(),
+                code: d.code.to_owned(),
+                message: d.message.clone(),
+                pointer: d.pointer.clone(),
+                hint: d.hint.clone(),
+            })
+            .collect();
+        Self {
+            file: diagnostics.file.clone(),
+            at: crate::handler::now(),
+            problems,
+        }
+    }
+
+    /// A failure to read the file at all.
+    fn unreadable(path: &std::path::Path, why: String) -> Self {
+        Self {
+            file: path.display().to_string(),
+            at: crate::handler::now(),
+            problems: vec![Problem {
+                location: path.display().to_string(),
+                severity: "error".into(),
+                code: "unreadable".into(),
+                message: why,
+                pointer: "#".into(),
+                hint: None,
+            }],
+        }
+    }
+}
 
 /// Watches `path` every `interval` and serves its new contract when it changes and loads
 /// without errors. Runs until the returned task is aborted.
@@ -44,12 +119,16 @@ pub fn watch(mock: Mock, path: PathBuf, interval: Duration) -> tokio::task::Join
                     );
                 }
                 Ok(Err(diagnostics)) => {
+                    mock.reload_failed(ReloadFailure::new(&diagnostics));
                     tracing::error!(
                         "reload: {} changed but does not load; still serving the previous contract\n{diagnostics}",
                         path.display()
                     );
                 }
-                Err(e) => tracing::error!("reload: loading {} failed: {e}", path.display()),
+                Err(e) => {
+                    mock.reload_failed(ReloadFailure::unreadable(&path, e.to_string()));
+                    tracing::error!("reload: loading {} failed: {e}", path.display());
+                }
             }
         }
     })

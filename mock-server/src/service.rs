@@ -31,7 +31,7 @@ pub struct MockService {
 impl MockService {
     pub(crate) fn new(mock: Mock) -> Self {
         let control = axum::Router::new()
-            .route("/__kontrat/", axum::routing::get(crate::control::info))
+            .route("/__kontrat/", axum::routing::get(crate::dashboard::index))
             .nest("/__kontrat", crate::control::router())
             .with_state(mock.clone());
         Self { mock, control }

@@ -7,6 +7,7 @@
 mod auth;
 mod control;
 mod corpus;
+mod dashboard;
 mod fixtures;
 mod params;
 mod real_world;

@@ -180,6 +180,21 @@ fn mock_serves_the_embedded_spec_and_stops_cleanly_on_sigterm() {
         .unwrap_or_else(|| panic!("no address in {banner:?}"))
         .to_owned();
     assert!(banner.contains("Auth API"), "{banner}");
+    // The dashboard's URL, for the developer to open.
+    let dashboard = format!("http://{addr}/__kontrat/");
+    assert!(banner.contains(&dashboard), "{banner}");
+    let mut browser = std::net::TcpStream::connect(&addr).unwrap();
+    browser
+        .write_all(b"GET /__kontrat/ HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut page = String::new();
+    browser.read_to_string(&mut page).unwrap();
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    assert!(
+        page.to_ascii_lowercase()
+            .contains("content-type: text/html; charset=utf-8"),
+        "{page}"
+    );
 
     let mut stream = std::net::TcpStream::connect(&addr).unwrap();
     stream
