@@ -67,9 +67,10 @@ pub(crate) fn document(
 /// `callbacks: {onEvent: {$ref: '#/components/callbacks/…'}}` on an operation is valid
 /// OpenAPI, but `openapiv3` reads an operation's callbacks as inline Callback Objects only:
 /// each reference that resolves (through a chain of references, within the document) is
-/// replaced by a copy of its target. Broken references are left for the `$ref` check,
-/// which has already reported them. kontrat generates nothing for callbacks, so this only
-/// keeps the typed reader from rejecting the document.
+/// replaced by a copy of its target. A broken reference becomes an empty callback: the
+/// `$ref` check has already reported it, and the typed reader would only repeat it.
+/// kontrat generates nothing for callbacks, so this only keeps the typed reader from
+/// rejecting the document.
 pub(crate) fn callback_refs(root: &mut Value) {
     const METHODS: [&str; 8] = [
         "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -101,9 +102,7 @@ pub(crate) fn callback_refs(root: &mut Value) {
         }
     }
     for (path, method, name, reference) in sites {
-        let Some(target) = follow_refs(root, &reference) else {
-            continue;
-        };
+        let target = follow_refs(root, &reference).unwrap_or_else(|| Value::Object(Map::new()));
         if let Some(slot) = root
             .get_mut("paths")
             .and_then(|p| p.get_mut(&path))
