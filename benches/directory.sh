@@ -105,7 +105,8 @@ fi
 while IFS=$'\t' read -r status _ rel; do
   [ "$status" = ok ] || continue
   printf '%s\t%s\n' "$(printf '%s:%s' "$seed" "$rel" | md5sum | cut -c1-32)" "$rel"
-done < "$out/results" | sort | head -n "$compile" | cut -f2 > "$out/sample"
+done < "$out/results" | sort > "$out/ordered"
+head -n "$compile" "$out/ordered" | cut -f2 > "$out/sample"
 sampled=$(wc -l < "$out/sample")
 echo
 echo "compile phase: cargo check --all-features of $sampled generated crates (seed $seed)"
