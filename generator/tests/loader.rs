@@ -537,8 +537,9 @@ fn duplicate_operation_ids_across_paths_and_callbacks() {
 #[test]
 fn shape_errors_are_refined_and_collected() {
     let text = format!(
-        "{HEAD}paths:\n  /a:\n    get:\n      parameters:\n        - name: q\n          schema:\n            type: string\n      responses:\n        '200':\n          description: ok\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        inner:\n          type: object\n          properties:\n            deep:\n              type: string\n              maxLength: lots\n"
+        "{HEAD}paths:\n  /a:\n    get:\n      parameters:\n        - name: q\n          schema:\n            type: string\n      responses:\n        '200':\n          description: ok\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        inner:\n          type: object\n          properties:\n            deep:\n              type: string\n              discriminator: lots\n"
     );
+    // (`maxLength: lots` is tolerated now: ignored with a warning, see issue #17.)
     let d = err("s.yaml", &text);
     let errors = errors(&d);
     assert_eq!(errors.len(), 2, "{d}");
@@ -1065,4 +1066,174 @@ fn header_parameters_openapi_ignores_are_dropped_with_a_note() {
         .map(|i| i.pointer.as_str())
         .collect();
     assert_eq!(notes.len(), 2, "{d}");
+}
+
+// ------------------------------------------------- issue #17: real documents, sloppy or not
+
+fn render_fixture(name: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/render")
+            .join(name),
+    )
+    .unwrap()
+}
+
+fn codes(d: &Diagnostics) -> Vec<(&str, &str, Severity)> {
+    d.items
+        .iter()
+        .map(|i| (i.code, i.pointer.as_str(), i.severity))
+        .collect()
+}
+
+#[test]
+fn schema_keywords_of_the_wrong_kind_are_coerced_or_ignored_with_a_warning() {
+    let text = format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    V:\n      type: object\n      properties:\n        t: {{type: string, pattern: 0, maxLength: '10', description: 7}}\n        n: {{type: integer, minimum: '1', nullable: 'true'}}\n        r: {{type: string, required: true}}\n        k: {{type: {{type: string}}}}\n"
+    );
+    let loaded = ok("k.yaml", &text);
+    let d = &loaded.diagnostics;
+    assert!(d.errors().next().is_none(), "{d}");
+    let p = "#/components/schemas/V/properties";
+    let got: Vec<(&str, &str, Severity)> = codes(d);
+    for key in [
+        "t/pattern",
+        "t/maxLength",
+        "t/description",
+        "n/minimum",
+        "n/nullable",
+        "r/required",
+        "k/type",
+    ] {
+        let pointer = format!("{p}/{key}");
+        assert!(
+            got.iter().any(|(c, at, s)| *c == "invalid-keyword"
+                && *at == pointer
+                && *s == Severity::Warning),
+            "no warning at {pointer}:\n{d}"
+        );
+    }
+    // Every warning is located and says what to write.
+    for w in &d.items {
+        assert!(w.location.is_some(), "{w:?}");
+        assert!(w.hint.as_deref().is_some_and(|h| !h.is_empty()), "{w:?}");
+    }
+    let raw = &loaded.spec.raw["components"]["schemas"]["V"]["properties"];
+    assert_eq!(raw["t"].get("pattern"), None);
+    assert_eq!(raw["t"]["maxLength"], 10);
+    assert_eq!(raw["t"]["description"], "7");
+    assert_eq!(raw["n"]["minimum"], 1);
+    assert_eq!(raw["n"]["nullable"], true);
+    assert_eq!(raw["k"].get("type"), None);
+}
+
+#[test]
+fn a_ref_into_a_schemas_definitions_or_defs_is_a_named_schema() {
+    let text = render_fixture("ref-into-defs.yaml");
+    let (contract, d) = kontrat_generator::load_contract_str("ref-into-defs.yaml", &text)
+        .unwrap_or_else(|d| panic!("{d}"));
+    assert!(d.errors().next().is_none(), "{d}");
+    let names: Vec<&str> = contract.schemas.keys().map(String::as_str).collect();
+    for name in [
+        "Item",
+        "Item.itemType",
+        "Item.size",
+        "Item.owner",
+        "Item.draft",
+    ] {
+        assert!(names.contains(&name), "{name} not in {names:?}");
+    }
+    // The nested `$defs` of a `$defs` entry too, named by its meaningful segments.
+    assert!(names.contains(&"Item.owner.contact"), "{names:?}");
+}
+
+#[test]
+fn a_definitions_entry_that_is_not_a_schema_is_read_with_a_warning() {
+    // codat.io's shape: the entry wraps the schema in a `type` key.
+    let text = format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Item:\n      type: object\n      properties:\n        type: {{$ref: '#/components/schemas/Item/definitions/itemType'}}\n      definitions:\n        itemType:\n          type: {{type: string, enum: [a, b]}}\n"
+    );
+    let (_, d) =
+        kontrat_generator::load_contract_str("c.yaml", &text).unwrap_or_else(|d| panic!("{d}"));
+    assert!(
+        codes(&d).contains(&(
+            "invalid-keyword",
+            "#/components/schemas/Item/definitions/itemType/type",
+            Severity::Warning
+        )),
+        "{d}"
+    );
+}
+
+#[test]
+fn a_callback_ref_to_components_callbacks_loads() {
+    let text = render_fixture("sloppy.yaml");
+    let loaded = ok("sloppy.yaml", &text);
+    assert!(
+        !loaded
+            .diagnostics
+            .items
+            .iter()
+            .any(|d| d.pointer.contains("callbacks")),
+        "{}",
+        loaded.diagnostics
+    );
+    let op = loaded.spec.openapi.paths.paths["/subscriptions"]
+        .as_item()
+        .and_then(|i| i.post.as_ref())
+        .unwrap();
+    assert!(op.callbacks["onEvent"].contains_key("{$request.body#/callbackUrl}"));
+}
+
+#[test]
+fn a_callback_ref_that_does_not_resolve_stays_an_error() {
+    let text = format!(
+        "{HEAD}paths:\n  /s:\n    post:\n      callbacks:\n        e: {{$ref: '#/components/callbacks/missing'}}\n      responses: {{'200': {{description: ok}}}}\n"
+    );
+    let d = err("cb.yaml", &text);
+    let e = only_error(&d);
+    assert_eq!(e.code, "unresolved-ref");
+    assert_hints(&d);
+}
+
+#[test]
+fn query_strings_in_path_templates_become_query_parameters() {
+    let text = render_fixture("sloppy.yaml");
+    let (contract, d) = kontrat_generator::load_contract_str("sloppy.yaml", &text)
+        .unwrap_or_else(|d| panic!("{d}"));
+    let op = |id: &str| contract.operations.iter().find(|o| o.id == id).unwrap();
+    let params = |id: &str| -> Vec<(String, kontrat_generator::model::ParameterLocation, bool)> {
+        op(id)
+            .parameters
+            .iter()
+            .map(|p| (p.name.clone(), p.location, p.required))
+            .collect()
+    };
+    use kontrat_generator::model::ParameterLocation::{Path as P, Query as Q};
+    // Undeclared: a required string query parameter.
+    assert_eq!(op("upload").path, "/uploads");
+    assert_eq!(params("upload"), [("convert".to_owned(), Q, true)]);
+    // Declared in the path: moved to the query, schema kept; declared in the query: kept.
+    assert_eq!(op("history").path, "/history");
+    assert_eq!(
+        params("history"),
+        [
+            ("date_from".to_owned(), Q, true),
+            ("q".to_owned(), Q, false)
+        ]
+    );
+    // `key={apiKey}`: the wire name is the key; literal pairs stay in the path.
+    assert_eq!(op("userPicture").path, "/users/{id}/pic?view=full");
+    assert_eq!(
+        params("userPicture"),
+        [("id".to_owned(), P, true), ("key".to_owned(), Q, true)]
+    );
+    let warnings: Vec<&str> = d
+        .items
+        .iter()
+        .filter(|i| i.code == "query-in-path")
+        .map(|i| i.pointer.as_str())
+        .collect();
+    assert_eq!(warnings.len(), 3, "{d}");
+    assert!(d.errors().next().is_none(), "{d}");
 }

@@ -41,6 +41,10 @@ fn rendering_is_byte_for_byte_deterministic() {
         workspace().join("spec/auth.yaml"),
         fixture("petstore.yaml"),
         fixture("hostile.yaml"),
+        fixture("allof-enum-override.yaml"),
+        fixture("ref-into-defs.yaml"),
+        fixture("webhooks-only.yaml"),
+        fixture("sloppy.yaml"),
     ] {
         // Load twice too: nothing in loading or modelling may depend on hashing order.
         let (a, _) = render(&contract(&path), "x");
@@ -554,4 +558,100 @@ fn every_corpus_spec_renders() {
         }
     }
     assert_eq!(rendered, 19);
+}
+
+// ------------------------------------------------- issue #17: the classes real specs hit
+
+#[test]
+fn an_enum_override_of_a_component_property_is_not_an_envelope_slot() {
+    // allOf: [{$ref: Status}, {properties: {status: {enum: [success], default: success}}}]
+    let c = contract(&fixture("allof-enum-override.yaml"));
+    assert!(c.envelope.is_none(), "{:?}", c.envelope);
+    let (files, _) = render(&c, "fixture-allof-enum-override");
+    let types = &files["src/types.rs"];
+    syn::parse_file(types).expect("types.rs parses");
+    assert!(
+        !types.contains("-> T"),
+        "a default function returns a type parameter"
+    );
+    assert!(!types.contains("pub struct Status<T>"), "{types}");
+    // The base keeps its own default; each specialisation narrows `status` to its enum.
+    assert!(types.contains("pub struct Status {"), "{types}");
+}
+
+#[test]
+fn an_envelope_slot_with_a_default_gets_no_default_function() {
+    // A real envelope (payload slot overridden by a `$ref`) whose base slot has a default.
+    let text = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /a:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                allOf:
+                  - $ref: '#/components/schemas/Env'
+                  - properties: {data: {$ref: '#/components/schemas/A'}}
+  /b:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                allOf:
+                  - $ref: '#/components/schemas/Env'
+                  - properties: {data: {type: array, items: {$ref: '#/components/schemas/A'}}}
+components:
+  schemas:
+    A: {type: object, properties: {x: {type: string}}}
+    Env:
+      type: object
+      properties:
+        ok: {type: boolean}
+        data: {type: object, default: {}}
+"#;
+    let c = kontrat_generator::load_contract_str("env.yaml", text)
+        .unwrap_or_else(|d| panic!("{d}"))
+        .0;
+    assert_eq!(
+        c.envelope.as_ref().map(|e| e.data_property.as_str()),
+        Some("data")
+    );
+    let (files, _) = render(&c, "x");
+    let types = &files["src/types.rs"];
+    syn::parse_file(types).expect("types.rs parses");
+    assert!(types.contains("pub struct Env<T>"), "{types}");
+    assert!(!types.contains("-> T"), "{types}");
+}
+
+#[test]
+fn refs_into_definitions_and_defs_render_as_named_types() {
+    let (files, diagnostics) = render(&contract(&fixture("ref-into-defs.yaml")), "x");
+    assert!(diagnostics.is_empty(), "{diagnostics}");
+    let types = &files["src/types.rs"];
+    for name in [
+        "pub enum ItemItemType",
+        "pub struct ItemOwner",
+        "pub struct ItemDraft",
+    ] {
+        assert!(types.contains(name), "{name} missing:\n{types}");
+    }
+}
+
+#[test]
+fn a_crate_without_operations_allows_its_unused_shells() {
+    let c = contract(&fixture("webhooks-only.yaml"));
+    assert!(c.operations.is_empty());
+    let (files, _) = render(&c, "fixture-webhooks-only");
+    assert!(files["src/lib.rs"].contains("#![allow(unused_imports, dead_code)]"));
+    // A crate with operations keeps every lint on.
+    let (files, _) = render(&contract(&fixture("petstore.yaml")), "x");
+    assert!(!files["src/lib.rs"].contains("unused_imports"));
 }

@@ -39,7 +39,8 @@
 #![allow(
     clippy::doc_lazy_continuation,
     clippy::tabs_in_doc_comments,
-    clippy::too_many_arguments
+    clippy::too_many_arguments,
+    clippy::wrong_self_convention
 )]
 #[rustfmt::skip]
 pub mod examples;

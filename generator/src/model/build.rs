@@ -161,6 +161,8 @@ impl Builder<'_> {
                 }
             }
         }
+        let path = self.path_query_string(path, &mut parameters, pointer);
+        let path = path.as_str();
         self.check_path_parameters(path, &parameters, pointer);
 
         let request_body = op.request_body.as_ref().and_then(|rb| {
@@ -228,6 +230,99 @@ impl Builder<'_> {
             security,
             pointer: pointer.to_owned(),
         }
+    }
+
+    /// `/uploads?convert={convert}`: a query string written into the path template (other
+    /// tools accept it). Each `key={var}` pair becomes the query parameter `key`: the
+    /// parameter the operation declares for `var` (in the path, as such templates are
+    /// usually declared, or already in the query) moves there, or a required string one
+    /// is added. Literal pairs (`?view=status`) stay in the path. One warning says so.
+    /// Returns the path template without the moved pairs.
+    fn path_query_string(
+        &mut self,
+        path: &str,
+        parameters: &mut Vec<Parameter>,
+        pointer: &str,
+    ) -> String {
+        let Some((base, query)) = path.split_once('?') else {
+            return path.to_owned();
+        };
+        let mut kept: Vec<&str> = Vec::new();
+        let mut moved: Vec<String> = Vec::new();
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let vars: Vec<&str> = path_template_names(pair).collect();
+            if vars.is_empty() {
+                kept.push(pair);
+                continue;
+            }
+            let literal_key = pair
+                .split_once('=')
+                .map(|(k, _)| k)
+                .filter(|k| !k.is_empty() && !k.contains(['{', '}']));
+            for var in vars {
+                let wire = match (literal_key, vars_len(pair)) {
+                    (Some(key), 1) => key,
+                    _ => var,
+                };
+                if moved.iter().any(|m| m == wire) {
+                    continue;
+                }
+                moved.push(wire.to_owned());
+                let declared = parameters
+                    .iter()
+                    .position(|p| p.location == ParameterLocation::Path && p.name == var);
+                let already_query = parameters
+                    .iter()
+                    .any(|p| p.location == ParameterLocation::Query && p.name == wire);
+                match declared {
+                    Some(i) if already_query => {
+                        parameters.remove(i);
+                    }
+                    Some(i) => {
+                        let p = &mut parameters[i];
+                        p.name = wire.to_owned();
+                        p.location = ParameterLocation::Query;
+                        p.style = ParameterStyle::Form;
+                        p.explode = true;
+                    }
+                    None if already_query => {}
+                    None => parameters.push(Parameter {
+                        name: wire.to_owned(),
+                        location: ParameterLocation::Query,
+                        required: true,
+                        schema: Schema::new(SchemaKind::String(Default::default()), pointer),
+                        description: None,
+                        deprecated: false,
+                        explode: true,
+                        style: ParameterStyle::Form,
+                        allow_empty_value: None,
+                        media_type: None,
+                        example: None,
+                    }),
+                }
+            }
+        }
+        let rewritten = if kept.is_empty() {
+            base.to_owned()
+        } else {
+            format!("{base}?{}", kept.join("&"))
+        };
+        if !moved.is_empty() {
+            let names = moved
+                .iter()
+                .map(|m| format!("`{m}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            self.diags.push(
+                Diagnostic::warning(
+                    "query-in-path",
+                    pointer,
+                    format!("path template `{path}` carries a query string; {names} read as query parameter(s) of `{rewritten}`"),
+                )
+                .with_hint(format!("write the path as `{rewritten}` and declare {names} with `in: query`")),
+            );
+        }
+        rewritten
     }
 
     fn check_path_parameters(&mut self, path: &str, parameters: &[Parameter], pointer: &str) {
@@ -522,7 +617,8 @@ impl Builder<'_> {
         Schema::new(SchemaKind::Ref(name), pointer)
     }
 
-    /// `#/components/schemas/Pet/properties/owner` → `Pet.owner`: the meaningful segments,
+    /// `#/components/schemas/Pet/properties/owner` → `Pet.owner` (and
+    /// `…/Item/definitions/itemType` or `…/Item/$defs/itemType` → `Item.itemType`): the meaningful segments,
     /// unique among component and synthetic names.
     fn synthetic_name(&self, reference: &str) -> String {
         let skip = [
@@ -530,6 +626,8 @@ impl Builder<'_> {
             "components",
             "schemas",
             "properties",
+            "definitions",
+            "$defs",
             "paths",
             "content",
             "schema",
@@ -992,6 +1090,10 @@ fn server_url(s: &oa::Server) -> String {
 }
 
 /// Names between braces in a path template, in order.
+fn vars_len(pair: &str) -> usize {
+    path_template_names(pair).count()
+}
+
 pub(crate) fn path_template_names(path: &str) -> impl Iterator<Item = &str> {
     path.split('{')
         .skip(1)

@@ -93,8 +93,38 @@ fn specialisation(contract: &Contract, schema: &Schema) -> Option<(String, Strin
     let [slot] = overrides.as_slice() else {
         return None;
     };
-    base_obj.property(&slot.name)?;
+    let base_slot = base_obj.property(&slot.name)?;
+    // A slot carries a payload. Narrowing a scalar property to some of its values
+    // (`status: {enum: [success], default: success}`) specialises the base like a
+    // discriminator does; that is an ordinary `allOf`, not a shared envelope. (An error
+    // envelope's `data: {nullable: true, enum: [null]}` is a slot: `Null`, not listed here.)
+    if is_scalar(contract.resolve(&base_slot.schema))
+        || is_enumerated(contract.resolve(&slot.schema))
+    {
+        return None;
+    }
     Some((base, slot.name.clone(), slot.schema.clone()))
+}
+
+/// A boolean, number, integer or string (no payload fits in it).
+fn is_scalar(schema: &Schema) -> bool {
+    matches!(
+        schema.kind,
+        SchemaKind::Boolean
+            | SchemaKind::Integer(_)
+            | SchemaKind::Number(_)
+            | SchemaKind::String(_)
+    )
+}
+
+/// A scalar restricted to listed values (`enum`, or 3.1's `const`).
+fn is_enumerated(schema: &Schema) -> bool {
+    match &schema.kind {
+        SchemaKind::String(s) => !s.enumeration.is_empty(),
+        SchemaKind::Integer(i) => !i.enumeration.is_empty(),
+        SchemaKind::Number(n) => !n.enumeration.is_empty(),
+        _ => false,
+    }
 }
 
 pub(super) fn detect(contract: &Contract) -> Option<Envelope> {

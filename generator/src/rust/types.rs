@@ -372,6 +372,8 @@ impl<'a> TypeSpace<'a> {
                         f.ty = Ty::Named("T".into());
                         f.optional = false;
                         f.checks.clear();
+                        // No value of an arbitrary `T` to default to.
+                        f.default = None;
                     }
                 }
                 let def = TypeDef {

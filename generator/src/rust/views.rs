@@ -319,6 +319,7 @@ impl<'a> Ctx<'a> {
         doc.extend(example.lines().map(str::to_owned));
         LibView {
             doc: inner_doc_comment(&doc),
+            no_operations: self.contract.operations.is_empty(),
         }
     }
 
@@ -617,6 +618,9 @@ struct CargoView {
 #[template(path = "lib.rs.j2", escape = "none")]
 struct LibView {
     doc: Vec<String>,
+    /// The contract has no operation (say, webhooks only): the client, server and mock
+    /// modules are shells whose imports and helpers nothing uses.
+    no_operations: bool,
 }
 
 #[derive(Template)]

@@ -221,17 +221,30 @@ impl Spec {
                     };
                     let mut at = segments;
                     at.extend(sub);
-                    let code = if wrong_section {
-                        "ref-kind-mismatch"
+                    let (code, hint) = if wrong_section {
+                        (
+                            "ref-kind-mismatch",
+                            format!(
+                                "point the reference at an entry of `#/components/{}`",
+                                T::KIND
+                            ),
+                        )
                     } else {
-                        "invalid-shape"
+                        (
+                            "invalid-shape",
+                            format!(
+                                "fix the node at `{}` so that it is a valid {} entry, or point the reference elsewhere",
+                                segments_to_pointer(&at),
+                                T::KIND
+                            ),
+                        )
                     };
                     Err(Diagnostic::error(
                         code,
                         segments_to_pointer(&at),
                         format!("$ref `{reference}` leads to a node that is not a valid {} entry: {message}", T::KIND),
                     )
-                    .with_hint(format!("point the reference at an entry of `#/components/{}`", T::KIND)))
+                    .with_hint(hint))
                 }
             };
         }
@@ -339,6 +352,7 @@ fn load_source(file: String, source: Arc<str>) -> Result<Loaded, Diagnostics> {
         ..
     } = collector;
 
+    normalise::callback_refs(&mut raw);
     let typed = shape::document(&raw, &declared_version);
     if let Err(errors) = &typed {
         items.extend(errors.iter().cloned());

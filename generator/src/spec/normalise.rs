@@ -64,6 +64,71 @@ pub(crate) fn document(
     }
 }
 
+/// `callbacks: {onEvent: {$ref: '#/components/callbacks/…'}}` on an operation is valid
+/// OpenAPI, but `openapiv3` reads an operation's callbacks as inline Callback Objects only:
+/// each reference that resolves (through a chain of references, within the document) is
+/// replaced by a copy of its target. A broken reference becomes an empty callback: the
+/// `$ref` check has already reported it, and the typed reader would only repeat it.
+/// kontrat generates nothing for callbacks, so this only keeps the typed reader from
+/// rejecting the document.
+pub(crate) fn callback_refs(root: &mut Value) {
+    const METHODS: [&str; 8] = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    let mut sites: Vec<(String, String, String, String)> = Vec::new();
+    if let Some(Value::Object(paths)) = root.get("paths") {
+        for (path, item) in paths {
+            let Some(item) = item.as_object() else {
+                continue;
+            };
+            for (method, op) in item {
+                if !METHODS.contains(&method.as_str()) {
+                    continue;
+                }
+                let Some(Value::Object(callbacks)) = op.get("callbacks") else {
+                    continue;
+                };
+                for (name, callback) in callbacks {
+                    if let Some(Value::String(reference)) = callback.get("$ref") {
+                        sites.push((
+                            path.clone(),
+                            method.clone(),
+                            name.clone(),
+                            reference.clone(),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    for (path, method, name, reference) in sites {
+        let target = follow_refs(root, &reference).unwrap_or_else(|| Value::Object(Map::new()));
+        if let Some(slot) = root
+            .get_mut("paths")
+            .and_then(|p| p.get_mut(&path))
+            .and_then(|i| i.get_mut(&method))
+            .and_then(|o| o.get_mut("callbacks"))
+            .and_then(|c| c.get_mut(&name))
+        {
+            *slot = target;
+        }
+    }
+}
+
+/// The node a local reference leads to, through at most 32 more references.
+fn follow_refs(root: &Value, reference: &str) -> Option<Value> {
+    let mut current = reference.to_owned();
+    for _ in 0..32 {
+        let segments = super::pointer::ref_segments(&current)?;
+        let node = super::pointer::lookup(root, &segments)?;
+        match node.get("$ref") {
+            Some(Value::String(next)) => current = next.clone(),
+            _ => return node.is_object().then(|| node.clone()),
+        }
+    }
+    None
+}
+
 /// Rewrites one schema node in place. Returns true when a `$ref` with
 /// siblings was wrapped into `allOf: [{$ref}]` (the walk then finds the
 /// reference at `<pointer>/allOf/0`).
@@ -85,6 +150,7 @@ pub(crate) fn schema(pointer: &str, node: &mut Value, diags: &mut Vec<Diagnostic
             map.shift_remove(key);
         }
     }
+    keyword_types(pointer, map, diags);
     let wrapped = wrap_ref_siblings(map);
     type_union(pointer, map, diags);
     if let Some(value) = map.shift_remove("const") {
@@ -191,6 +257,147 @@ fn type_union(pointer: &str, map: &mut Map<String, Value>, diags: &mut Vec<Diagn
                 map.insert("nullable".to_owned(), Value::Bool(true));
             }
         }
+    }
+}
+
+/// Schema keywords holding the wrong kind of JSON value (`pattern: 0`, `maxLength: "10"`,
+/// `type: {…}`): tolerable sloppiness, so the value is coerced when its meaning is plain (a
+/// number written as a string, a number for a title) and the keyword ignored otherwise,
+/// each with a warning. Without this, the typed reader rejects the whole document.
+fn keyword_types(pointer: &str, map: &mut Map<String, Value>, diags: &mut Vec<Diagnostic>) {
+    #[derive(Clone, Copy)]
+    enum Expect {
+        /// Text; a number or boolean reads as its text (`title`, `description`).
+        Text,
+        /// A string, else meaningless (`format`, `pattern`).
+        Str,
+        Bool,
+        /// A non-negative integer (`maxLength`, …).
+        Count,
+        Number,
+        /// A type name or a list of them.
+        Type,
+        /// A list of property names.
+        Names,
+        List,
+    }
+    const KEYWORDS: [(&str, Expect); 21] = [
+        ("title", Expect::Text),
+        ("description", Expect::Text),
+        ("format", Expect::Str),
+        ("pattern", Expect::Str),
+        ("nullable", Expect::Bool),
+        ("readOnly", Expect::Bool),
+        ("writeOnly", Expect::Bool),
+        ("deprecated", Expect::Bool),
+        ("uniqueItems", Expect::Bool),
+        ("minLength", Expect::Count),
+        ("maxLength", Expect::Count),
+        ("minItems", Expect::Count),
+        ("maxItems", Expect::Count),
+        ("minProperties", Expect::Count),
+        ("maxProperties", Expect::Count),
+        ("minimum", Expect::Number),
+        ("maximum", Expect::Number),
+        ("multipleOf", Expect::Number),
+        ("type", Expect::Type),
+        ("required", Expect::Names),
+        ("enum", Expect::List),
+    ];
+    for (key, expect) in KEYWORDS {
+        let Some(value) = map.get(key) else {
+            continue;
+        };
+        let fits = match expect {
+            Expect::Text | Expect::Str => value.is_string(),
+            Expect::Bool => value.is_boolean(),
+            Expect::Count => value.as_f64().is_some_and(|n| n >= 0.0 && n.fract() == 0.0),
+            Expect::Number => value.is_number(),
+            Expect::Type => value.is_string() || value.is_array(),
+            Expect::Names => value
+                .as_array()
+                .is_some_and(|names| names.iter().all(Value::is_string)),
+            Expect::List => value.is_array(),
+        };
+        if fits {
+            continue;
+        }
+        let coerced: Option<Value> = match (expect, value) {
+            (Expect::Text, Value::Number(_) | Value::Bool(_)) => {
+                Some(Value::String(value.to_string()))
+            }
+            (Expect::Bool, Value::String(s)) => match s.trim() {
+                "true" => Some(Value::Bool(true)),
+                "false" => Some(Value::Bool(false)),
+                _ => None,
+            },
+            (Expect::Count, Value::String(s)) => s.trim().parse::<u64>().ok().map(Value::from),
+            (Expect::Number, Value::String(s)) => s
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|n| n.is_finite())
+                .and_then(|n| {
+                    if n.fract() == 0.0 && n.abs() < 9.0e15 {
+                        Some(Value::from(n as i64))
+                    } else {
+                        serde_json::Number::from_f64(n).map(Value::Number)
+                    }
+                }),
+            (Expect::Names, Value::Array(names)) => Some(Value::Array(
+                names.iter().filter(|n| n.is_string()).cloned().collect(),
+            )),
+            _ => None,
+        };
+        let what = match expect {
+            Expect::Text | Expect::Str => "a string",
+            Expect::Bool => "a boolean",
+            Expect::Count => "a non-negative integer",
+            Expect::Number => "a number",
+            Expect::Type => "a type name such as \"string\"",
+            Expect::Names => "a list of property names",
+            Expect::List => "a list",
+        };
+        let found = describe_value(value);
+        let (message, hint) = match &coerced {
+            Some(new) => (
+                format!("`{key}` holds {found} where {what} is expected; read as {new}"),
+                format!("write `{key}: {new}`"),
+            ),
+            None if key == "required" && value.is_boolean() => (
+                format!(
+                    "`required: {value}` inside a schema is ignored: a schema lists its required properties by name"
+                ),
+                "list the property in its parent's `required: [...]` instead".to_owned(),
+            ),
+            None => (
+                format!("`{key}` holds {found} where {what} is expected; the keyword is ignored"),
+                format!("fix or remove `{key}` (it must be {what})"),
+            ),
+        };
+        diags.push(
+            Diagnostic::warning("invalid-keyword", format!("{pointer}/{key}"), message)
+                .with_hint(hint),
+        );
+        match coerced {
+            Some(new) => {
+                map.insert(key.to_owned(), new);
+            }
+            None => {
+                map.shift_remove(key);
+            }
+        }
+    }
+}
+
+fn describe_value(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(_) => "a string".to_owned(),
+        Value::Array(_) => "a list".to_owned(),
+        Value::Object(_) => "a mapping".to_owned(),
     }
 }
 
