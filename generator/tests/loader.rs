@@ -1234,6 +1234,15 @@ fn query_strings_in_path_templates_become_query_parameters() {
         .filter(|i| i.code == "query-in-path")
         .map(|i| i.pointer.as_str())
         .collect();
-    assert_eq!(warnings.len(), 3, "{d}");
+    assert_eq!(warnings.len(), 4, "{d}");
+    // Two operations now share `GET /history`: servers route the first, with a warning.
+    assert_eq!(op("historyOfDay").path, "/history");
+    let shared: Vec<&str> = d
+        .items
+        .iter()
+        .filter(|i| i.code == "shared-route")
+        .map(|i| i.pointer.as_str())
+        .collect();
+    assert_eq!(shared, ["#/paths/~1history?day={day}/get"], "{d}");
     assert!(d.errors().next().is_none(), "{d}");
 }

@@ -655,3 +655,16 @@ fn a_crate_without_operations_allows_its_unused_shells() {
     let (files, _) = render(&contract(&fixture("petstore.yaml")), "x");
     assert!(!files["src/lib.rs"].contains("unused_imports"));
 }
+
+/// axum panics when one route gets two handlers for a method: operations that share a
+/// method and path (query strings moved out of their paths) give one route, the first's.
+#[test]
+fn operations_sharing_a_route_give_one_handler() {
+    let (files, _) = render(&contract(&fixture("sloppy.yaml")), "x");
+    let server = &files["src/server.rs"];
+    let route = server.find("\"/history\",").expect("a /history route");
+    let stmt = &server[route..route + server[route..].find(");").unwrap()];
+    assert_eq!(stmt.matches("get(").count(), 1, "{stmt}");
+    assert!(stmt.contains("get(handle_history::<A>)"), "{stmt}");
+    assert_eq!(server.matches("\"/history\",").count(), 1, "{server}");
+}

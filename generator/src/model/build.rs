@@ -78,6 +78,7 @@ pub fn build(spec: &Spec, diagnostics: &mut Diagnostics) -> Contract {
         }
     }
     dedupe_derived_ids(&mut operations);
+    check_shared_routes(&operations, b.diags);
     for op in &operations {
         check_security_names(op, &security_schemes, b.diags);
     }
@@ -1124,6 +1125,53 @@ fn derive_operation_id(method: Method, path: &str) -> String {
 }
 
 /// Derived ids can collide with each other or with written ones; suffix them deterministically.
+/// Operations that a router cannot tell apart: the same method on path templates that
+/// differ only in their variables' names. Query strings written into paths (moved to the
+/// query by `query-in-path`) make such pairs. Servers route each to the first one.
+fn check_shared_routes(operations: &[Operation], diags: &mut Diagnostics) {
+    let mut first: BTreeMap<(String, &str), &Operation> = BTreeMap::new();
+    for op in operations {
+        let key = (route_shape(&op.path), op.method.as_str());
+        match first.get(&key) {
+            None => {
+                first.insert(key, op);
+            }
+            Some(earlier) => diags.push(
+                Diagnostic::warning(
+                    "shared-route",
+                    &op.pointer,
+                    format!(
+                        "`{}` is `{} {}`, like `{}`: a server can route one of them only, so generated servers route `{}` and not this one",
+                        op.id, op.method.as_str(), op.path, earlier.id, earlier.id
+                    ),
+                )
+                .with_hint("give each operation its own path (a query parameter does not tell routes apart)"),
+            ),
+        }
+    }
+}
+
+/// A path template with its variables' names dropped (`/a/{id}` → `/a/{}`).
+pub(crate) fn route_shape(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_var = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_var = true;
+                out.push('{');
+            }
+            '}' if in_var => {
+                in_var = false;
+                out.push('}');
+            }
+            _ if in_var => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 fn dedupe_derived_ids(operations: &mut [Operation]) {
     let mut taken: BTreeSet<String> = operations
         .iter()

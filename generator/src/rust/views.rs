@@ -449,9 +449,27 @@ impl<'a> Ctx<'a> {
             .iter()
             .map(|op| ServerOpView::new(op, &self.trait_name))
             .collect();
+        let mut ops = ops;
         let mut routes: Vec<RouteView> = Vec::new();
-        for op in &ops {
+        for op in &mut ops {
             match routes.iter_mut().find(|r| r.path == op.route) {
+                // A second operation on the same method and path: axum routes one
+                // handler per method, so the first wins (the loader warns: `shared-route`).
+                Some(r) if r.methods.iter().any(|(m, _)| *m == op.method_lower) => {
+                    if let Some(at) = op
+                        .handler_lines
+                        .iter()
+                        .position(|l| l.trim_start().starts_with("async fn "))
+                    {
+                        op.handler_lines
+                            .insert(at, "#[allow(dead_code)]".to_owned());
+                        op.handler_lines.insert(
+                            at,
+                            "/// Not routed: an earlier operation has the same method and path."
+                                .to_owned(),
+                        );
+                    }
+                }
                 Some(r) => {
                     r.methods
                         .push((op.method_lower.clone(), op.handler.clone()));
