@@ -169,7 +169,9 @@ export async function call(client, op, input) {
     const init = { method: op.method, headers, signal };
     if (op.body && args.body !== undefined) init.body = encodeBody(op.body, args.body, headers);
     if (client.credentials !== undefined) init.credentials = client.credentials;
-    const url = client.baseUrl.replace(/\/+$/, "") + path + (query.length > 0 ? "?" + query.join("&") : "");
+    // A path may carry a literal query of its own (`/pics?view=full`): `&` then.
+    const sep = path.includes("?") ? "&" : "?";
+    const url = client.baseUrl.replace(/\/+$/, "") + path + (query.length > 0 ? sep + query.join("&") : "");
     let request = new Request(url, init);
     if (client.onRequest) request = (await client.onRequest(request)) ?? request;
     let response = await (client.fetch ?? globalThis.fetch)(request);
