@@ -10,7 +10,7 @@
 // Chromium: see support/browser.mjs (skipped where missing, unless KONTRAT_REQUIRE_BROWSER=1).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
@@ -19,6 +19,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
 import { launch, skip } from "./support/browser.mjs";
+import { spawnMock } from "./support/mock.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const root = `${here}../../`;
@@ -67,20 +68,7 @@ let browser;
 let site;
 
 /** `kontrat mock` serving `spec` (watched: it reloads when the file changes). */
-async function startMock(spec) {
-  const child = spawn(bin, ["mock", "--port", "0", "--quiet", "--spec", spec], { stdio: ["ignore", "ignore", "pipe"] });
-  const url = await new Promise((resolve, reject) => {
-    let seen = "";
-    child.on("error", reject);
-    child.on("exit", (code) => reject(new Error(`kontrat mock exited with ${code}: ${seen}`)));
-    child.stderr.on("data", (chunk) => {
-      seen += chunk;
-      const m = /on (http:\/\/[^\s]+)/.exec(seen);
-      if (m) resolve(m[1]);
-    });
-  });
-  return { url, child, stop: () => child.kill() };
-}
+const startMock = (spec) => spawnMock(["--spec", spec]);
 
 /** Another origin's page, from which "another app" calls the mock. */
 function serveBlankSite() {

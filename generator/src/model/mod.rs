@@ -224,6 +224,14 @@ impl Operation {
             .iter()
             .filter(move |p| p.location == location)
     }
+
+    /// All parameters grouped by location (path, query, header, cookie), each group in
+    /// document order: the order generated signatures and names are decided in.
+    pub fn parameters_by_location(&self) -> impl Iterator<Item = &Parameter> {
+        ParameterLocation::ALL
+            .into_iter()
+            .flat_map(move |location| self.parameters_in(location))
+    }
 }
 
 /// Where a parameter travels.
@@ -240,6 +248,9 @@ pub enum ParameterLocation {
 }
 
 impl ParameterLocation {
+    /// Every location, in the order generated code lists them.
+    pub const ALL: [ParameterLocation; 4] = [Self::Path, Self::Query, Self::Header, Self::Cookie];
+
     /// `path`, `query`, `header` or `cookie`, as in the spec.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -29,9 +29,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use heck::ToSnakeCase;
 
-use crate::model::{
-    AdditionalProperties, Contract, ParameterLocation, Property, ResponseStatus, Schema, SchemaKind,
-};
+use crate::model::{AdditionalProperties, Contract, Property, ResponseStatus, Schema, SchemaKind};
 
 use super::{Namespace, ascii_words, status_variant};
 
@@ -190,15 +188,8 @@ impl Walker<'_> {
                 needs_context,
                 owner: Owner::None,
             };
-            for location in [
-                ParameterLocation::Path,
-                ParameterLocation::Query,
-                ParameterLocation::Header,
-                ParameterLocation::Cookie,
-            ] {
-                for p in op.parameters_in(location) {
-                    self.walk(&p.schema, &at(words(&p.name), false), 0);
-                }
+            for p in op.parameters_by_location() {
+                self.walk(&p.schema, &at(words(&p.name), false), 0);
             }
             if let Some(body) = &op.request_body {
                 let media = body.json().or_else(|| {

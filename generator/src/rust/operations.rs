@@ -1,9 +1,7 @@
 //! Operations → what the client, server stubs and mock helpers need to say about them.
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::{
-    Contract, Operation, ParameterLocation, ResponseStatus, SecuritySchemeKind, example,
-};
+use crate::model::{Contract, Operation, ResponseStatus, SecuritySchemeKind, example};
 
 pub use crate::naming::status_variant;
 
@@ -302,39 +300,33 @@ fn plan_one(
         "bitxor",
     ]);
     let mut params = Vec::new();
-    for location in [
-        ParameterLocation::Path,
-        ParameterLocation::Query,
-        ParameterLocation::Header,
-        ParameterLocation::Cookie,
-    ] {
-        for p in op.parameters_in(location) {
-            let rust = arg_names.claim(&snake(&p.name));
-            let field = field_names.claim(&snake(&p.name));
-            let ty = types.ty(&p.schema, &format!("{type_name}{}", pascal(&p.name)));
-            let ty = if p.required { ty } else { wrap_option(ty) };
-            let resolved = contract.resolve(&p.schema);
-            params.push(ParamPlan {
-                wire: p.name.clone(),
-                rust,
-                field,
-                ty,
-                location: location.as_str(),
-                required: p.required,
-                doc: doc_lines(None, p.description.as_deref()),
-                default: p
-                    .schema
-                    .default
-                    .clone()
-                    .or_else(|| resolved.default.clone()),
-                example: p
-                    .example
-                    .clone()
-                    .or_else(|| p.schema.example.clone())
-                    .or_else(|| resolved.example.clone()),
-                deprecated: p.deprecated,
-            });
-        }
+    for p in op.parameters_by_location() {
+        let location = p.location;
+        let rust = arg_names.claim(&snake(&p.name));
+        let field = field_names.claim(&snake(&p.name));
+        let ty = types.ty(&p.schema, &format!("{type_name}{}", pascal(&p.name)));
+        let ty = if p.required { ty } else { wrap_option(ty) };
+        let resolved = contract.resolve(&p.schema);
+        params.push(ParamPlan {
+            wire: p.name.clone(),
+            rust,
+            field,
+            ty,
+            location: location.as_str(),
+            required: p.required,
+            doc: doc_lines(None, p.description.as_deref()),
+            default: p
+                .schema
+                .default
+                .clone()
+                .or_else(|| resolved.default.clone()),
+            example: p
+                .example
+                .clone()
+                .or_else(|| p.schema.example.clone())
+                .or_else(|| resolved.example.clone()),
+            deprecated: p.deprecated,
+        });
     }
     let body = op.request_body.as_ref().and_then(|rb| {
         let (media, m) = match rb.json() {

@@ -304,13 +304,7 @@ impl<'a> TypeNames<'a> {
             };
             for &dir in dirs {
                 out.push('\n');
-                let mut paragraphs = Vec::new();
-                if let Some(t) = &schema.title {
-                    paragraphs.push(t.clone());
-                }
-                if let Some(d) = &schema.description {
-                    paragraphs.push(d.clone());
-                }
+                let mut paragraphs = described(schema);
                 if dir == Direction::Request {
                     paragraphs.push(format!(
                         "The request shape of `{}` (without its read-only properties).",
@@ -327,14 +321,7 @@ impl<'a> TypeNames<'a> {
         for (&group, name) in &self.declared {
             let schema = self.inline.schema(group);
             out.push('\n');
-            let mut paragraphs = Vec::new();
-            if let Some(t) = &schema.title {
-                paragraphs.push(t.clone());
-            }
-            if let Some(d) = &schema.description {
-                paragraphs.push(d.clone());
-            }
-            out.push_str(&jsdoc(&paragraphs, 0));
+            out.push_str(&jsdoc(&described(schema), 0));
             // The shape is one for all its uses; `| null` is added where it is used, and
             // an enum is declared closed and opened where it is read (see `kind`).
             let dir = match enum_base(schema) {
@@ -381,6 +368,16 @@ impl<'a> TypeNames<'a> {
             _ => format!("export type {name} = {};\n", self.ty(schema, dir, 0)),
         }
     }
+}
+
+/// The JSDoc paragraphs a schema's own words give: its title, then its description.
+fn described(schema: &Schema) -> Vec<String> {
+    schema
+        .title
+        .iter()
+        .chain(&schema.description)
+        .cloned()
+        .collect()
 }
 
 /// The base type of an enum's values (`string`, `number`), `None` when not an enum.

@@ -9,8 +9,17 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 /** Resolves to `{ url, stop }` for a running mock serving the embedded spec. */
 export async function startMock() {
   if (process.env.KONTRAT_MOCK_URL) return { url: process.env.KONTRAT_MOCK_URL, stop() {} };
+  return spawnMock();
+}
+
+/**
+ * A new `kontrat mock --port 0 --quiet` of its own, with `args` added (`--spec FILE`, …),
+ * never the shared KONTRAT_MOCK_URL: for tests that need a fresh journal or their spec.
+ * Resolves to `{ url, child, stop }` once it prints its URL.
+ */
+export async function spawnMock(args = []) {
   const bin = process.env.KONTRAT_BIN ?? `${here}../../../target/debug/kontrat`;
-  const child = spawn(bin, ["mock", "--port", "0", "--quiet"], { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(bin, ["mock", "--port", "0", "--quiet", ...args], { stdio: ["ignore", "ignore", "pipe"] });
   const url = await new Promise((resolve, reject) => {
     let seen = "";
     child.on("error", reject);
@@ -21,5 +30,5 @@ export async function startMock() {
       if (m) resolve(m[1]);
     });
   });
-  return { url, stop: () => child.kill() };
+  return { url, child, stop: () => child.kill() };
 }
