@@ -125,6 +125,25 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 /// The spec's display name and text.
+/// The contract of `--spec` (or the embedded one) and its file name; `Err` with exit
+/// status 2 once its located errors are printed.
+fn load_contract_or_report(
+    spec: Option<&Path>,
+) -> anyhow::Result<Result<(String, kontrat_generator::model::Contract), ExitCode>> {
+    let (file, text) = read_spec(spec)?;
+    Ok(match kontrat_generator::load_contract_str(&file, &text) {
+        Ok((contract, _)) => Ok((file, contract)),
+        Err(diagnostics) => {
+            print_diagnostics(&diagnostics, true);
+            eprintln!(
+                "error: {file} has {} error(s)",
+                diagnostics.errors().count()
+            );
+            Err(ExitCode::from(2))
+        }
+    })
+}
+
 fn read_spec(spec: Option<&Path>) -> anyhow::Result<(String, String)> {
     match spec {
         None => Ok((EMBEDDED_NAME.to_owned(), EMBEDDED_SPEC.to_owned())),

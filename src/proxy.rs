@@ -12,7 +12,6 @@ use kontrat_mock::CorsPolicy;
 use kontrat_proxy::{Config, Proxy, Summary};
 
 use crate::mock::{bracket, shutdown_signal};
-use crate::{print_diagnostics, read_spec};
 
 #[derive(Args, Debug)]
 pub(crate) struct ProxyArgs {
@@ -81,17 +80,9 @@ pub(crate) fn run(args: &ProxyArgs) -> anyhow::Result<ExitCode> {
         "info,kontrat_mock=warn"
     };
     let flush_logs = crate::logging::init(level);
-    let (file, text) = read_spec(args.spec.as_deref())?;
-    let contract = match kontrat_generator::load_contract_str(&file, &text) {
-        Ok((contract, _)) => contract,
-        Err(diagnostics) => {
-            print_diagnostics(&diagnostics, true);
-            eprintln!(
-                "error: {file} has {} error(s)",
-                diagnostics.errors().count()
-            );
-            return Ok(ExitCode::from(2));
-        }
+    let (file, contract) = match crate::load_contract_or_report(args.spec.as_deref())? {
+        Ok(loaded) => loaded,
+        Err(status) => return Ok(status),
     };
     if !args.allow_production
         && let Err(e) = kontrat_verify::production_guard(&contract, &args.target)

@@ -9,8 +9,6 @@ use clap::{Args, ValueEnum};
 use kontrat_mock::Compiled;
 use kontrat_verify::{Expect, Options, PlanOptions, Token};
 
-use crate::{print_diagnostics, read_spec};
-
 #[derive(Args, Debug)]
 pub(crate) struct VerifyArgs {
     /// Base URL of the running implementation, e.g. http://127.0.0.1:4020
@@ -61,17 +59,9 @@ enum Format {
 }
 
 pub(crate) fn run(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
-    let (file, text) = read_spec(args.spec.as_deref())?;
-    let contract = match kontrat_generator::load_contract_str(&file, &text) {
-        Ok((contract, _)) => contract,
-        Err(diagnostics) => {
-            print_diagnostics(&diagnostics, true);
-            eprintln!(
-                "error: {file} has {} error(s)",
-                diagnostics.errors().count()
-            );
-            return Ok(ExitCode::from(2));
-        }
+    let (file, contract) = match crate::load_contract_or_report(args.spec.as_deref())? {
+        Ok(loaded) => loaded,
+        Err(status) => return Ok(status),
     };
     if !args.allow_production
         && let Err(e) = kontrat_verify::production_guard(&contract, &args.target)
